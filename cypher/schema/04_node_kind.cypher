@@ -1,0 +1,1 @@
+CREATE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind)

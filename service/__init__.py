@@ -1,0 +1,1 @@
+"""provgraph: a W3C PROV lineage service on Neo4j."""

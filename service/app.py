@@ -1,0 +1,95 @@
+"""The FastAPI application factory: one store per process, errors as `{"detail": ...}`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import ProvgraphError
+from service.routes import health
+from service.settings import Settings
+from service.store import Store
+
+DESCRIPTION = """
+W3C PROV lineage service on Neo4j. Provena-compatible paths sit at the root, FAIR Data
+Pipeline-compatible paths under `/api/`, native ones under `/lineage`, `/prov`, `/runs`
+and `/records`. Every error is JSON `{"detail": ...}`.
+"""
+
+
+class BodyLimit:
+    """Answer 413 as soon as a request body passes the limit, without reading the rest."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._reject(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await self._reject(scope, receive, send)
+
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": f"Request body is larger than the limit of {self.max_bytes} bytes."},
+            status_code=413,
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings)
+        await store.open()
+        app.state.store = store
+        try:
+            yield
+        finally:
+            await store.close()
+
+    app = FastAPI(
+        title="provgraph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(ProvgraphError)
+    async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+
+    app.include_router(health.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,117 @@
+"""The `provgraph` command: `serve`, and `neo4j start|stop|status` for the local Neo4j."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from service.local_neo4j import LauncherError, LocalNeo4j
+from service.settings import Settings
+
+log = logging.getLogger("provgraph")
+
+
+def local_neo4j(settings: Settings, args: argparse.Namespace) -> LocalNeo4j:
+    return LocalNeo4j(
+        Path(args.data_dir) if args.data_dir else settings.data_dir,
+        settings.cache_dir,
+        bolt_port=args.bolt_port,
+        auth=not getattr(args, "no_auth", False),
+        heap=settings.neo4j_heap,
+        pagecache=settings.neo4j_pagecache,
+    )
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    owned: LocalNeo4j | None = None
+    if not settings.neo4j_uri:
+        neo4j = local_neo4j(settings, args)
+        connection = neo4j.status()
+        if connection:
+            log.info("Using the local Neo4j already running (pid %s)", connection.pid)
+        else:
+            log.info("No NEO4J_URI given: starting the local Neo4j in %s", neo4j.data_dir)
+            connection = neo4j.start()
+            owned = neo4j
+        settings = settings.model_copy(
+            update={
+                "neo4j_uri": connection.uri,
+                "neo4j_user": connection.user,
+                "neo4j_password": connection.password,
+            }
+        )
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    finally:
+        if owned:
+            log.info(
+                "Stopping the local Neo4j (pid %s)", owned.process.pid if owned.process else "?"
+            )
+            owned.stop()
+    return 0
+
+
+def neo4j_command(settings: Settings, args: argparse.Namespace) -> int:
+    neo4j = local_neo4j(settings, args)
+    if args.action == "start":
+        print("\n".join(neo4j.start(detach=True).env_lines()))
+        return 0
+    if args.action == "stop":
+        stopped = neo4j.stop()
+        print("stopped" if stopped else "no local Neo4j is running")
+        return 0
+    connection = neo4j.status()
+    if not connection:
+        print(f"no local Neo4j is running for {neo4j.data_dir}", file=sys.stderr)
+        return 1
+    print("\n".join(connection.env_lines()))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="provgraph", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def data_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--data-dir", help="local Neo4j data folder (default ~/.provgraph/neo4j)"
+        )
+        command.add_argument(
+            "--bolt-port", type=int, default=7687, help="local Neo4j Bolt port (0: a free one)"
+        )
+
+    serve_command = commands.add_parser("serve", help="run the API (with a local Neo4j by default)")
+    serve_command.add_argument("--host", help="bind address (default 127.0.0.1)")
+    serve_command.add_argument("--port", type=int, help="port (default 8000)")
+    data_options(serve_command)
+
+    neo4j = commands.add_parser("neo4j", help="manage the local Neo4j")
+    neo4j.add_argument("action", choices=["start", "stop", "status"])
+    data_options(neo4j)
+    neo4j.add_argument("--no-auth", action="store_true", help="throwaway instance without auth")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    settings = Settings()
+    try:
+        if args.command == "serve":
+            return serve(settings, args)
+        return neo4j_command(settings, args)
+    except LauncherError as error:
+        print(f"provgraph: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

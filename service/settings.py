@@ -1,0 +1,54 @@
+"""One settings object, read from the environment once and passed in."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NEO4J_VERSION = "5.26.30"
+
+
+def default_home() -> Path:
+    return Path.home() / ".provgraph"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    # An existing Neo4j; when unset, `provgraph serve` starts its own local one.
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+
+    host: str = Field(default="127.0.0.1", validation_alias="PROVGRAPH_HOST")
+    port: int = Field(default=8000, validation_alias="PROVGRAPH_PORT")
+    home: Path = Field(default_factory=default_home, validation_alias="PROVGRAPH_HOME")
+
+    # Ids the service mints become IRIs under this base; Provena handles under the handle base.
+    base_url: str = Field(
+        default="https://example.org/provgraph/", validation_alias="PROVGRAPH_BASE_URL"
+    )
+    handle_base_url: str = Field(
+        default="https://hdl.handle.net/", validation_alias="PROVGRAPH_HANDLE_BASE_URL"
+    )
+
+    # Local Neo4j sizing: modest, for a small shared machine.
+    neo4j_heap: str = Field(default="512m", validation_alias="PROVGRAPH_NEO4J_HEAP")
+    neo4j_pagecache: str = Field(default="256m", validation_alias="PROVGRAPH_NEO4J_PAGECACHE")
+
+    # Limits.
+    query_timeout_s: float = Field(default=30.0, validation_alias="PROVGRAPH_QUERY_TIMEOUT")
+    unavailable_after_s: float = Field(default=1.5, validation_alias="PROVGRAPH_UNAVAILABLE_AFTER")
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, validation_alias="PROVGRAPH_MAX_BODY")
+    max_batch: int = Field(default=20_000, validation_alias="PROVGRAPH_MAX_BATCH")
+    max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
+    node_limit: int = Field(default=10_000, validation_alias="PROVGRAPH_NODE_LIMIT")
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "neo4j"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"

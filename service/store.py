@@ -1,0 +1,182 @@
+"""The one Neo4j driver of the process: connectivity, schema, availability and timeouts.
+
+Only the store and its repositories know Cypher. Every unit of work goes through `read` or
+`write`, which give it a server-side timeout and race it against the availability monitor,
+so a frozen or dead Neo4j turns into a 503 within about two seconds instead of a hang.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
+
+import cypher
+from service.errors import QueryTimeout, Unavailable
+from service.settings import Settings
+
+log = logging.getLogger("provgraph.store")
+T = TypeVar("T")
+Work = Callable[..., Awaitable[T]]
+PING_INTERVAL_S = 0.5
+SCHEMA = cypher.names("schema")
+# A schema file is named `NN_<index or constraint name>`, so the names come from the files.
+SCHEMA_NAMES = [name.removeprefix("schema/").split("_", 1)[1] for name in SCHEMA]
+
+
+@dataclass
+class ServerInfo:
+    version: str = ""
+    edition: str = ""
+
+
+def is_timeout(error: Neo4jError) -> bool:
+    return "TransactionTimedOut" in (error.code or "")
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.driver: AsyncDriver | None = None
+        self.available = False
+        self.schema_applied = False
+        self.server = ServerInfo()
+        self.last_error = "not connected yet"
+        self._down = asyncio.Event()
+        self._monitor: asyncio.Task[None] | None = None
+
+    async def open(self, wait_s: float = 30.0) -> None:
+        """Create the driver and wait (bounded) for Neo4j; start the availability monitor."""
+        settings = self.settings
+        if not settings.neo4j_uri:
+            raise RuntimeError("NEO4J_URI must be set before the store opens")
+        auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+        self.driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=auth,
+            connection_timeout=2.0,
+            connection_acquisition_timeout=settings.query_timeout_s,
+            max_connection_pool_size=64,
+            notifications_min_severity="OFF",
+        )
+        self._down.set()
+        deadline = asyncio.get_running_loop().time() + wait_s
+        while not await self._check() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(PING_INTERVAL_S)
+        if not self.available:
+            log.warning("Neo4j at %s is not reachable yet: %s", settings.neo4j_uri, self.last_error)
+        self._monitor = asyncio.create_task(self._watch())
+
+    async def close(self) -> None:
+        if self._monitor:
+            self._monitor.cancel()
+        if self.driver:
+            await self.driver.close()
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(PING_INTERVAL_S)
+            await self._check()
+
+    async def _check(self) -> bool:
+        """Ping Neo4j within the unavailability bound; on the first success apply the schema."""
+        try:
+            await asyncio.wait_for(self._ping(), self.settings.unavailable_after_s)
+            if not self.schema_applied:
+                await asyncio.wait_for(self._apply_schema(), 60)
+        except (TimeoutError, DriverError, Neo4jError, OSError) as error:
+            if self.available:
+                log.warning("Neo4j became unreachable: %s", error or type(error).__name__)
+            self.available = False
+            self.last_error = str(error) or type(error).__name__
+            self._down.set()
+            return False
+        if not self.available:
+            log.info("Neo4j %s reachable at %s", self.server.version, self.settings.neo4j_uri)
+        self.available = True
+        self._down.clear()
+        return True
+
+    async def _ping(self) -> None:
+        assert self.driver is not None
+        records, _, _ = await self.driver.execute_query(
+            cypher.load("health/server_version"), database_=self.settings.neo4j_database
+        )
+        self.server = ServerInfo(records[0]["version"], records[0]["edition"])
+
+    async def _apply_schema(self) -> None:
+        assert self.driver is not None
+        for name in SCHEMA:
+            await self.driver.execute_query(
+                cypher.load(name), database_=self.settings.neo4j_database
+            )
+        records, _, _ = await self.driver.execute_query(
+            cypher.load("health/schema_state"),
+            names=SCHEMA_NAMES,
+            database_=self.settings.neo4j_database,
+        )
+        online = {record["name"] for record in records if record["state"] == "ONLINE"}
+        self.schema_applied = online == set(SCHEMA_NAMES)
+
+    async def read(self, work: Work[T], *args: Any, timeout_s: float | None = None) -> T:
+        return await self._run("read", work, args, timeout_s)
+
+    async def write(self, work: Work[T], *args: Any, timeout_s: float | None = None) -> T:
+        return await self._run("write", work, args, timeout_s)
+
+    async def _run(
+        self, mode: str, work: Work[T], args: tuple[Any, ...], timeout_s: float | None
+    ) -> T:
+        if not self.available or self.driver is None:
+            raise Unavailable(f"Neo4j is unreachable ({self.last_error}); try again shortly.")
+        timeout = timeout_s or self.settings.query_timeout_s
+        driver = self.driver
+
+        @unit_of_work(timeout=timeout)
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(tx, *args)
+
+        async def in_session() -> T:
+            async with driver.session(database=self.settings.neo4j_database) as session:
+                if mode == "read":
+                    return await session.execute_read(unit)
+                return await session.execute_write(unit)
+
+        task = asyncio.ensure_future(in_session())
+        down = asyncio.ensure_future(self._down.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {task, down}, timeout=timeout + 5, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            down.cancel()
+        if task not in done:
+            task.cancel()
+            if down in done:
+                raise Unavailable(
+                    f"Neo4j stopped answering ({self.last_error}); try again shortly."
+                )
+            raise QueryTimeout(f"The query did not finish within {timeout:.0f} s.")
+        try:
+            return task.result()
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            raise Unavailable(f"Neo4j is unreachable ({error}); try again shortly.") from error
+        except (ClientError, TransientError) as error:
+            if is_timeout(error):
+                raise QueryTimeout(
+                    f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth "
+                    "or limit) and try again."
+                ) from error
+            raise
