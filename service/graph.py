@@ -1,0 +1,113 @@
+"""The PROV graph a record maps to and the store writes: plain data, no database.
+
+A `ProvGraph` is what every dialect (Provena model run, FAIR-DP code run, imported PROV
+document) becomes before it is written, and what the exporter turns into a PROV document.
+
+- Node ids are strings unique across the whole graph. How an id becomes an IRI in an
+  export is decided in one place (`prov_export.ids`): absolute IRIs stay as they are,
+  Provena handles go under the handle base, anything else under the service's base URL.
+- Attribute keys are `prov.identifier.QualifiedName`s; values are PROV values (str, bool,
+  int, float, datetime, QualifiedName, Identifier, Literal) or a `NodeRef`, a reference to
+  another node by id (the plan of an association, the activity of a delegation...).
+- Edges point the way PROV writes relations: from the first argument to the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prov.identifier import Namespace, QualifiedName
+
+PROV = Namespace("prov", "http://www.w3.org/ns/prov#")
+XSD = Namespace("xsd", "http://www.w3.org/2001/XMLSchema#")
+# provgraph's own attribute vocabulary (model_version, annotations, dataset_type...).
+PROVGRAPH = Namespace("provgraph", "https://w3id.org/provgraph/ns#")
+
+ENTITY, ACTIVITY, AGENT = "Entity", "Activity", "Agent"
+PROV_CLASSES = (ENTITY, ACTIVITY, AGENT)
+
+# PROV-DM relation name -> Neo4j relationship type (edges point first argument -> second).
+RELATION_TYPES: dict[str, str] = {
+    "used": "USED",
+    "wasGeneratedBy": "WAS_GENERATED_BY",
+    "wasAssociatedWith": "WAS_ASSOCIATED_WITH",
+    "wasAttributedTo": "WAS_ATTRIBUTED_TO",
+    "actedOnBehalfOf": "ACTED_ON_BEHALF_OF",
+    "wasInformedBy": "WAS_INFORMED_BY",
+    "wasDerivedFrom": "WAS_DERIVED_FROM",
+    "wasInfluencedBy": "WAS_INFLUENCED_BY",
+    "hadMember": "HAD_MEMBER",
+    "wasStartedBy": "WAS_STARTED_BY",
+    "wasEndedBy": "WAS_ENDED_BY",
+    "wasInvalidatedBy": "WAS_INVALIDATED_BY",
+    "specializationOf": "SPECIALIZATION_OF",
+    "alternateOf": "ALTERNATE_OF",
+    "mentionOf": "MENTION_OF",
+}
+RELATION_NAMES = {neo4j: prov for prov, neo4j in RELATION_TYPES.items()}
+
+# What lineage follows (SPEC §5): dependencies, not responsibility.
+LINEAGE_TYPES = ("USED", "WAS_GENERATED_BY", "WAS_DERIVED_FROM", "WAS_INFORMED_BY")
+AGENT_TYPES = ("WAS_ASSOCIATED_WITH", "WAS_ATTRIBUTED_TO", "ACTED_ON_BEHALF_OF")
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """An attribute value that names another node of the graph by its id."""
+
+    id: str
+
+
+Attributes = list[tuple[QualifiedName, Any]]
+
+
+@dataclass
+class Node:
+    id: str
+    classes: tuple[str, ...]  # a sorted subset of PROV_CLASSES
+    kind: str | None = None  # Dataset, Plan, ModelRun, CodeRun, Study, Person, Organization...
+    label: str | None = None
+    start_time: float | None = None  # epoch seconds UTC, activities only
+    end_time: float | None = None
+    attributes: Attributes = field(default_factory=list)
+    bundle: str | None = None  # id of the bundle the node was declared in (imports)
+
+
+@dataclass
+class Edge:
+    type: str  # a value of RELATION_TYPES
+    source: str
+    target: str
+    # Tells apart several relations of one type between the same two nodes (imported
+    # documents may hold them); "" for the one relation a mapped record asserts.
+    key: str = ""
+    relation_id: str | None = None
+    attributes: Attributes = field(default_factory=list)
+    bundle: str | None = None
+
+
+@dataclass
+class ProvGraph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    namespaces: dict[str, str] = field(default_factory=dict)  # prefix -> IRI, for exports
+    # Imported relations that lack one of their two main arguments cannot be edges; they
+    # are kept, encoded, on their record and come back in that record's export.
+    dangling: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_node(self, node: Node) -> Node:
+        """Add a node, or merge classes and attributes into the one already there."""
+        existing = self.nodes.get(node.id)
+        if existing is None:
+            self.nodes[node.id] = node
+            return node
+        existing.classes = tuple(sorted(set(existing.classes) | set(node.classes)))
+        existing.kind = existing.kind or node.kind
+        existing.label = existing.label or node.label
+        existing.attributes.extend(a for a in node.attributes if a not in existing.attributes)
+        return existing
+
+    def add_edge(self, edge: Edge) -> Edge:
+        self.edges.append(edge)
+        return edge
