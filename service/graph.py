@@ -111,3 +111,36 @@ class ProvGraph:
     def add_edge(self, edge: Edge) -> Edge:
         self.edges.append(edge)
         return edge
+
+
+def kinds_conflict(
+    classes_a: tuple[str, ...], kind_a: str | None, classes_b: tuple[str, ...], kind_b: str | None
+) -> bool:
+    """Can one id not name both things? PROV lets an entity be an agent, never an activity."""
+    classes = set(classes_a) | set(classes_b)
+    if ENTITY in classes and ACTIVITY in classes:
+        return True
+    return bool(kind_a and kind_b and kind_a != kind_b)
+
+
+@dataclass(frozen=True)
+class IdUse:
+    """Where a record names an id, and as what."""
+
+    loc: tuple[str | int, ...]
+    id: str
+    classes: tuple[str, ...]
+    kind: str | None
+
+
+def conflicting_uses(uses: list[IdUse]) -> list[tuple[IdUse, IdUse]]:
+    """Pairs of places in one record that give one id two incompatible meanings."""
+    first_use: dict[str, list[IdUse]] = {}
+    conflicts = []
+    for use in uses:
+        for earlier in first_use.setdefault(use.id, []):
+            if kinds_conflict(earlier.classes, earlier.kind, use.classes, use.kind):
+                conflicts.append((earlier, use))
+                break
+        first_use[use.id].append(use)
+    return conflicts

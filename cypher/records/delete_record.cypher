@@ -1,0 +1,2 @@
+MATCH (r:Record {id: $id})
+DETACH DELETE r

@@ -1,0 +1,2 @@
+MATCH (r:Record {idempotency_key: $key})
+RETURN r {.*} AS record

@@ -1,0 +1,2 @@
+MATCH (r:Record {id: $id})
+RETURN r {.*} AS record

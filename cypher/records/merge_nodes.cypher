@@ -1,0 +1,20 @@
+// Upsert the PROV nodes of a batch of records; each row names the record asserting it.
+// Returns what each node was before this write, so conflicting kinds are caught after the
+// node lock is held (two concurrent writers cannot both miss each other).
+UNWIND $nodes AS n
+MERGE (x:Node {id: n.id})
+  ON CREATE SET x.kind = n.kind, x.fresh = true
+WITH x, n, x.kind AS kind, x.attrs AS attrs, coalesce(x.fresh, false) AS fresh,
+     [label IN labels(x) WHERE label IN ['Entity', 'Activity', 'Agent']] AS classes
+REMOVE x.fresh
+SET x:$(n.classes),
+    x.kind = coalesce(x.kind, n.kind),
+    x.label = coalesce(x.label, n.label),
+    x.start_time = coalesce(n.start_time, x.start_time),
+    x.end_time = coalesce(n.end_time, x.end_time),
+    x.attrs = coalesce(x.attrs, n.attrs)
+WITH x, n, kind, attrs, fresh, classes
+MATCH (r:Record {id: n.record})
+MERGE (r)-[a:ASSERTS]->(x)
+SET a.bundle = n.bundle
+RETURN n.id AS id, n.record AS record, fresh, kind, classes, attrs

@@ -1,0 +1,1 @@
+"""FAIR Data Pipeline registry compatibility: `/api/code_run/`."""

@@ -1,0 +1,46 @@
+"""FAIR-DP code run bodies: the writable fields of the registry's CodeRun."""
+
+import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, Field
+
+Ref = Annotated[str, Field(min_length=1, max_length=2048)]
+
+
+def aware(value: datetime.datetime) -> datetime.datetime:
+    """A run date without a zone is UTC, as the registry reads it."""
+    return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
+
+
+RunDate = Annotated[datetime.datetime, AfterValidator(aware)]
+
+
+class CodeRunIn(BaseModel):
+    """What a client POSTs. References are the URLs (or ids) of the registry's objects."""
+
+    run_date: RunDate
+    description: str | None = Field(default=None, max_length=1024)
+    code_repo: Ref | None = None
+    model_config_ref: Ref | None = Field(default=None, alias="model_config")
+    submission_script: Ref
+    inputs: list[Ref] = []
+    outputs: list[Ref] = []
+    uuid: UUID | None = None
+
+    model_config = {"populate_by_name": True}
+
+
+class CodeRunPatch(BaseModel):
+    """A PATCH: the fields given replace the stored ones (lists too, as the registry does)."""
+
+    run_date: RunDate | None = None
+    description: str | None = Field(default=None, max_length=1024)
+    code_repo: Ref | None = None
+    model_config_ref: Ref | None = Field(default=None, alias="model_config")
+    submission_script: Ref | None = None
+    inputs: list[Ref] | None = None
+    outputs: list[Ref] | None = None
+
+    model_config = {"populate_by_name": True}

@@ -1,0 +1,245 @@
+"""Records of both dialects -> PROV graphs (SPEC §3.1, §3.2). Pure functions, no database."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from prov.identifier import QualifiedName
+
+from service.errors import InvalidInput, field_error
+from service.fairdp.models import CodeRunIn
+from service.graph import (
+    ACTIVITY,
+    AGENT,
+    ENTITY,
+    PROV,
+    PROVGRAPH,
+    Attributes,
+    Edge,
+    IdUse,
+    Node,
+    NodeRef,
+    ProvGraph,
+    conflicting_uses,
+)
+from service.provena.models import ModelRunRecord
+
+
+def _loc(loc: tuple[str | int, ...]) -> str:
+    return ".".join(f"[{part}]" if isinstance(part, int) else part for part in loc).replace(
+        ".[", "["
+    )
+
+
+def utc(epoch_seconds: float) -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(epoch_seconds, tz=datetime.UTC)
+
+
+def check_uses(uses: list[IdUse], used: list[IdUse], generated: list[IdUse]) -> None:
+    """Reject a record that gives one id two meanings, or uses and generates one entity."""
+    errors = [
+        field_error(
+            later.loc,
+            f"id {later.id!r} is given as {_loc(later.loc)} ({later.kind}) and as "
+            f"{_loc(earlier.loc)} ({earlier.kind}); one id names one thing",
+            "id_conflict",
+        )
+        for earlier, later in conflicting_uses(uses)
+    ]
+    inputs = {use.id: use for use in used}
+    errors += [
+        field_error(
+            output.loc,
+            f"entity {output.id!r} is both used ({_loc(inputs[output.id].loc)}) and generated "
+            f"({_loc(output.loc)}) by this run; a run may not use and generate the same entity",
+            "used_and_generated",
+        )
+        for output in generated
+        if output.id in inputs
+    ]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _attrs(*pairs: tuple[QualifiedName, Any]) -> Attributes:
+    return [(key, value) for key, value in pairs if value is not None]
+
+
+def _typed(node_id: str, classes: tuple[str, ...], kind: str, prov_type: QualifiedName) -> Node:
+    return Node(node_id, classes, kind, attributes=[(PROV["type"], prov_type)])
+
+
+def model_run_graph(record: ModelRunRecord, run_id: str) -> ProvGraph:
+    """The PROV graph of one Provena model run record, the run minted as `run_id`."""
+    modeller = record.associations.modeller_id
+    organisation = record.associations.requesting_organisation_id
+    dataset_uses = [
+        IdUse((side, i, "dataset_id"), d.dataset_id, (ENTITY,), "Dataset")
+        for side, datasets in (("inputs", record.inputs), ("outputs", record.outputs))
+        for i, d in enumerate(datasets)
+    ]
+    uses = [
+        IdUse(("workflow_template_id",), record.workflow_template_id, (ENTITY,), "Plan"),
+        *dataset_uses,
+        IdUse(("associations", "modeller_id"), modeller, (AGENT,), "Person"),
+    ]
+    if organisation:
+        uses.append(
+            IdUse(
+                ("associations", "requesting_organisation_id"),
+                organisation,
+                (AGENT,),
+                "Organization",
+            )
+        )
+    if record.study_id:
+        uses.append(IdUse(("study_id",), record.study_id, (ACTIVITY,), "Study"))
+    check_uses(
+        uses,
+        [u for u in dataset_uses if u.loc[0] == "inputs"],
+        [u for u in dataset_uses if u.loc[0] == "outputs"],
+    )
+
+    graph = ProvGraph()
+    label = record.display_name or record.description
+    annotations = json.dumps(record.annotations, ensure_ascii=False) if record.annotations else None
+    graph.add_node(
+        Node(
+            run_id,
+            (ACTIVITY,),
+            "ModelRun",
+            label=label,
+            start_time=float(record.start_time),
+            end_time=float(record.end_time),
+            attributes=_attrs(
+                (PROV["type"], PROVGRAPH["ModelRun"]),
+                (PROV["label"], label),
+                (PROVGRAPH["display_name"], record.display_name),
+                (PROVGRAPH["description"], record.description),
+                (PROVGRAPH["model_version"], record.model_version),
+                (PROVGRAPH["annotations"], annotations),
+            ),
+        )
+    )
+    template = record.workflow_template_id
+    graph.add_node(_typed(template, (ENTITY,), "Plan", PROV["Plan"]))
+    # Provena's own graph has the run use its workflow template; keeping that edge makes the
+    # template show up in lineage exactly as Provena's explore shows it.
+    graph.add_edge(Edge("USED", run_id, template, attributes=[(PROV["role"], "workflow_template")]))
+    for dataset in record.inputs:
+        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_edge(
+            Edge(
+                "USED",
+                run_id,
+                dataset.dataset_id,
+                attributes=[(PROV["role"], "input"), *_dataset_attrs(dataset)],
+            )
+        )
+    for dataset in record.outputs:
+        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_edge(
+            Edge(
+                "WAS_GENERATED_BY",
+                dataset.dataset_id,
+                run_id,
+                attributes=[(PROV["time"], utc(record.end_time)), *_dataset_attrs(dataset)],
+            )
+        )
+        graph.add_edge(Edge("WAS_ATTRIBUTED_TO", dataset.dataset_id, modeller))
+    graph.add_node(_typed(modeller, (AGENT,), "Person", PROV["Person"]))
+    graph.add_edge(
+        Edge(
+            "WAS_ASSOCIATED_WITH",
+            run_id,
+            modeller,
+            attributes=[(PROV["plan"], NodeRef(template)), (PROV["role"], "modeller")],
+        )
+    )
+    if organisation:
+        graph.add_node(_typed(organisation, (AGENT,), "Organization", PROV["Organization"]))
+        graph.add_edge(
+            Edge(
+                "WAS_ASSOCIATED_WITH",
+                run_id,
+                organisation,
+                attributes=[(PROV["role"], "requesting_organisation")],
+            )
+        )
+        # One delegation per run: the key keeps the runs' delegations apart.
+        graph.add_edge(
+            Edge(
+                "ACTED_ON_BEHALF_OF",
+                modeller,
+                organisation,
+                key=run_id,
+                attributes=[(PROV["activity"], NodeRef(run_id))],
+            )
+        )
+    if record.study_id:
+        graph.add_node(_typed(record.study_id, (ACTIVITY,), "Study", PROVGRAPH["Study"]))
+        graph.add_edge(Edge("WAS_INFORMED_BY", run_id, record.study_id))
+    return graph
+
+
+def _dataset_attrs(dataset: Any) -> Attributes:
+    resources = json.dumps(dataset.resources, ensure_ascii=False) if dataset.resources else None
+    return _attrs(
+        (PROVGRAPH["dataset_template_id"], dataset.dataset_template_id),
+        (PROVGRAPH["dataset_type"], dataset.dataset_type.value),
+        (PROVGRAPH["resources"], resources),
+    )
+
+
+# (field on the wire, attribute of CodeRunIn, kind): `model_config` is pydantic's own name.
+CODE_RUN_OBJECTS = (
+    ("code_repo", "code_repo", "SoftwareRepository"),
+    ("model_config", "model_config_ref", "Configuration"),
+    ("submission_script", "submission_script", "Script"),
+)
+
+
+def code_run_graph(run: CodeRunIn, run_id: str, updated_by: str) -> ProvGraph:
+    """The PROV graph of one FAIR-DP code run; `updated_by` is the caller's agent id."""
+    objects = [
+        IdUse((field,), getattr(run, attribute), (ENTITY,), kind)
+        for field, attribute, kind in CODE_RUN_OBJECTS
+        if getattr(run, attribute)
+    ]
+    inputs = [IdUse(("inputs", i), ref, (ENTITY,), "Dataset") for i, ref in enumerate(run.inputs)]
+    outputs = [
+        IdUse(("outputs", i), ref, (ENTITY,), "Dataset") for i, ref in enumerate(run.outputs)
+    ]
+    check_uses([*objects, *inputs, *outputs], [*objects, *inputs], outputs)
+
+    graph = ProvGraph()
+    run_date = run.run_date.timestamp()
+    graph.add_node(
+        Node(
+            run_id,
+            (ACTIVITY,),
+            "CodeRun",
+            label=run.description,
+            start_time=run_date,
+            attributes=_attrs(
+                (PROV["type"], PROVGRAPH["CodeRun"]),
+                (PROV["label"], run.description),
+            ),
+        )
+    )
+    for use in objects:
+        graph.add_node(_typed(use.id, (ENTITY,), str(use.kind), PROVGRAPH[str(use.kind)]))
+        graph.add_edge(Edge("USED", run_id, use.id, attributes=[(PROV["role"], str(use.loc[0]))]))
+    for use in inputs:
+        graph.add_node(_typed(use.id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_edge(Edge("USED", run_id, use.id, attributes=[(PROV["role"], "input")]))
+    for use in outputs:
+        graph.add_node(_typed(use.id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_edge(Edge("WAS_GENERATED_BY", use.id, run_id))
+    graph.add_node(_typed(updated_by, (AGENT,), "Person", PROV["Person"]))
+    graph.add_edge(
+        Edge("WAS_ASSOCIATED_WITH", run_id, updated_by, attributes=[(PROV["role"], "updated_by")])
+    )
+    return graph

@@ -1,0 +1,1 @@
+"""Provena Provenance Store API compatibility: model run records."""

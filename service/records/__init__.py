@@ -1,0 +1,1 @@
+"""Registered records and the graph they assert."""

@@ -1,0 +1,257 @@
+"""Records and the PROV graphs they assert, written and retracted in single transactions.
+
+Every function here is a transaction function for `Store.write`/`Store.read`: it may be
+retried as a whole on a transient error, so it has no side effects outside the transaction.
+A batch of records is written with a fixed number of UNWIND statements, whatever its size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+import cypher
+from prov_export.values import decode_attributes, encode_attributes
+from service.errors import Conflict, NotFound
+from service.graph import ProvGraph, kinds_conflict
+
+
+@dataclass
+class RecordToWrite:
+    id: str
+    kind: str  # model_run | code_run | prov_document
+    graph: ProvGraph
+    body: str  # the record as submitted, JSON text
+    created_by: str
+    idempotency_key: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def properties(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "body": self.body,
+            "content_hash": content_hash(self.body),
+            "created_at": time.time(),
+            "created_by": self.created_by,
+            "version": 1,
+            "history": "[]",
+            "idempotency_key": self.idempotency_key,
+            "namespaces": json.dumps(self.graph.namespaces) if self.graph.namespaces else None,
+            "dangling": json.dumps(self.graph.dangling) if self.graph.dangling else None,
+            **self.extra,
+        }
+
+
+def content_hash(body: str) -> str:
+    return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+
+
+async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(cypher.load(name), **params)
+    return [record.data() async for record in result]
+
+
+async def write_new_records(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
+    """Create the records and write their graphs, checking PROV's rules before commit."""
+    await _run(tx, "records/create_records", records=[r.properties() for r in records])
+    await write_graphs(tx, [(r.id, r.graph) for r in records])
+
+
+async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, ProvGraph]]) -> None:
+    nodes: list[dict[str, Any]] = sorted(
+        (
+            {
+                "id": node.id,
+                "record": record_id,
+                "classes": list(node.classes),
+                "kind": node.kind,
+                "label": node.label,
+                "start_time": node.start_time,
+                "end_time": node.end_time,
+                "attrs": encode_attributes(node.attributes),
+                "bundle": node.bundle,
+            }
+            for record_id, graph in graphs
+            for node in graph.nodes.values()
+        ),
+        key=lambda row: row["id"],  # one lock order for every writer: fewer deadlocks
+    )
+    written = await _run(tx, "records/merge_nodes", nodes=nodes)
+    await _check_kinds(tx, nodes, written)
+    await _merge_attributes(tx, nodes, written)
+    edges: list[dict[str, Any]] = [
+        {
+            "type": edge.type,
+            "source": edge.source,
+            "target": edge.target,
+            "key": edge.key,
+            "relation_id": edge.relation_id,
+            "attrs": encode_attributes(edge.attributes),
+            "bundle": edge.bundle,
+            "record": record_id,
+        }
+        for record_id, graph in graphs
+        for edge in graph.edges
+    ]
+    await _run(tx, "records/merge_edges", edges=edges)
+    generated = sorted({e["source"] for e in edges if e["type"] == "WAS_GENERATED_BY"})
+    if generated:
+        await _check_unique_generation(tx, generated)
+
+
+async def _check_kinds(
+    tx: AsyncManagedTransaction, nodes: list[dict[str, Any]], written: list[dict[str, Any]]
+) -> None:
+    conflicts = []
+    for row, before in zip(nodes, written, strict=True):
+        if before["fresh"]:
+            continue
+        if kinds_conflict(
+            tuple(before["classes"]), before["kind"], tuple(row["classes"]), row["kind"]
+        ):
+            conflicts.append((row, before))
+    if not conflicts:
+        return
+    row, before = conflicts[0]
+    earlier = await _run(tx, "records/asserted_by", id=row["id"], exclude=row["record"])
+    earlier_records = ", ".join(repr(r["record"]) for r in earlier) or "an earlier record"
+    raise Conflict(
+        f"id {row['id']!r} is already registered as {before['kind'] or '/'.join(before['classes'])}"
+        f" ({'/'.join(before['classes'])}, by {earlier_records}); record {row['record']!r} "
+        f"gives it as {row['kind'] or '/'.join(row['classes'])}. One id names one thing."
+    )
+
+
+async def _merge_attributes(
+    tx: AsyncManagedTransaction, nodes: list[dict[str, Any]], written: list[dict[str, Any]]
+) -> None:
+    merged: dict[str, str] = {}
+    for row, before in zip(nodes, written, strict=True):
+        stored = merged.get(row["id"], before["attrs"])
+        if before["fresh"] or stored is None or stored == row["attrs"]:
+            continue
+        attributes = decode_attributes(stored)
+        attributes += [a for a in decode_attributes(row["attrs"]) if a not in attributes]
+        merged[row["id"]] = encode_attributes(attributes)
+    if merged:
+        rows = [{"id": node_id, "attrs": attrs} for node_id, attrs in merged.items()]
+        await _run(tx, "records/set_node_attributes", rows=rows)
+
+
+async def _check_unique_generation(tx: AsyncManagedTransaction, entity_ids: list[str]) -> None:
+    clashes = await _run(tx, "records/generation_conflicts", entity_ids=entity_ids)
+    if clashes:
+        clash = clashes[0]
+        raise Conflict(
+            f"entity {clash['entity']!r} is already generated by activity "
+            f"{sorted(clash['activities'])[0]!r}; activities {sorted(clash['activities'])} "
+            "cannot all have generated it (PROV: an entity is generated by at most one activity)."
+        )
+
+
+async def find_by_idempotency_key(tx: AsyncManagedTransaction, key: str) -> dict[str, Any] | None:
+    rows = await _run(tx, "records/find_by_idempotency_key", key=key)
+    return rows[0]["record"] if rows else None
+
+
+async def get_record(tx: AsyncManagedTransaction, record_id: str) -> dict[str, Any] | None:
+    rows = await _run(tx, "records/get", id=record_id)
+    return rows[0]["record"] if rows else None
+
+
+# Provena's DiffActionType codes, kept beside a readable name.
+REMOVE_NODE, REMOVE_LINK, REMOVE_RECORD_FROM_LINK, REMOVE_RECORD_FROM_NODE = "2", "4", "5", "6"
+
+
+async def plan_retraction(tx: AsyncManagedTransaction, record_id: str) -> list[dict[str, Any]]:
+    """What taking the record out of the graph changes, as a Provena-style diff."""
+    diff: list[dict[str, Any]] = []
+    for edge in await _run(tx, "records/planned_edge_removals", id=record_id):
+        link = {"source": edge["source"], "target": edge["target"], "type": edge["type"]}
+        if edge["removed"]:
+            diff.append({"action_type": REMOVE_LINK, "action": "remove_link", "link": link})
+        else:
+            diff.append(
+                {
+                    "action_type": REMOVE_RECORD_FROM_LINK,
+                    "action": "remove_record_from_link",
+                    "link": link,
+                    "record_id": record_id,
+                }
+            )
+    for node in await _run(tx, "records/planned_node_removals", id=record_id):
+        if node["removed"]:
+            diff.append(
+                {"action_type": REMOVE_NODE, "action": "remove_node", "node_id": node["id"]}
+            )
+        else:
+            diff.append(
+                {
+                    "action_type": REMOVE_RECORD_FROM_NODE,
+                    "action": "remove_record_from_node",
+                    "node_id": node["id"],
+                    "record_id": record_id,
+                    "still_asserted_by": node["others"],
+                }
+            )
+    return diff
+
+
+async def retract(tx: AsyncManagedTransaction, record_id: str) -> None:
+    await _run(tx, "records/retract_edges", id=record_id)
+    await _run(tx, "records/retract_nodes", id=record_id)
+
+
+async def delete_record(
+    tx: AsyncManagedTransaction, record_id: str, kind: str, trial: bool
+) -> list[dict[str, Any]]:
+    record = await get_record(tx, record_id)
+    if record is None or record["kind"] != kind:
+        raise NotFound(f"no {kind.replace('_', ' ')} record with id {record_id!r}")
+    diff = await plan_retraction(tx, record_id)
+    if not trial:
+        await retract(tx, record_id)
+        await _run(tx, "records/delete_record", id=record_id)
+    return diff
+
+
+async def replace_record(
+    tx: AsyncManagedTransaction, new: RecordToWrite, reason: str
+) -> dict[str, Any]:
+    """A new version of a record: its old graph is retracted, the new one written, the old
+    body and the reason kept in the record's history."""
+    old = await get_record(tx, new.id)
+    if old is None or old["kind"] != new.kind:
+        raise NotFound(f"no {new.kind.replace('_', ' ')} record with id {new.id!r}")
+    await retract(tx, new.id)
+    await write_graphs(tx, [(new.id, new.graph)])
+    history = json.loads(old["history"])
+    history.append(
+        {
+            "version": old["version"],
+            "body": json.loads(old["body"]),
+            "content_hash": old["content_hash"],
+            "registered_at": old.get("updated_at", old["created_at"]),
+            "registered_by": old.get("updated_by", old["created_by"]),
+            "replaced_at": time.time(),
+            "replaced_by": new.created_by,
+            "reason": reason,
+        }
+    )
+    changes = {
+        "body": new.body,
+        "content_hash": content_hash(new.body),
+        "version": old["version"] + 1,
+        "history": json.dumps(history),
+        "updated_at": time.time(),
+        "updated_by": new.created_by,
+        **new.extra,
+    }
+    await _run(tx, "records/update_record", id=new.id, changes=changes)
+    return {**old, **changes}
