@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import ProvgraphError
+from service.fairdp import routes as fairdp_routes
+from service.provena import routes as provena_routes
+from service.records import routes as record_routes
 from service.routes import health
 from service.settings import Settings
 from service.store import Store
@@ -91,5 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
     app.include_router(health.router)
+    app.include_router(provena_routes.router)
+    app.include_router(record_routes.router)
+    app.include_router(fairdp_routes.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

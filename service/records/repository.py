@@ -52,8 +52,8 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-async def _run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
-    result = await tx.run(cypher.load(name), **params)
+async def _run(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(cypher.load(statement), **params)
     return [record.data() async for record in result]
 
 
@@ -255,3 +255,20 @@ async def replace_record(
     }
     await _run(tx, "records/update_record", id=new.id, changes=changes)
     return {**old, **changes}
+
+
+async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
+    rows = await _run(tx, "records/next_sequence", name=name)
+    return int(rows[0]["value"])
+
+
+async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> dict[str, Any] | None:
+    rows = await _run(tx, "records/get_by_seq", kind=kind, seq=seq)
+    return rows[0]["record"] if rows else None
+
+
+async def list_code_runs(
+    tx: AsyncManagedTransaction, filters: dict[str, Any], before: int | None, limit: int
+) -> tuple[int, list[dict[str, Any]]]:
+    rows = await _run(tx, "records/list_code_runs", **filters, before=before, limit=limit)
+    return int(rows[0]["count"]), list(rows[0]["page"])

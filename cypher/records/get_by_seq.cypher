@@ -1,0 +1,2 @@
+MATCH (r:Record {kind: $kind, seq: $seq})
+RETURN r {.*} AS record

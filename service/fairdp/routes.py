@@ -1,0 +1,98 @@
+"""FAIR Data Pipeline registry paths: `/api/code_run/`."""
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from service.auth import CallerDep
+from service.deps import StoreDep
+from service.fairdp import service
+from service.fairdp.models import CodeRunIn, CodeRunPatch
+
+router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
+PAGE_SIZE = 100
+
+
+def _root(request: Request) -> str:
+    # FAIR-DP clients follow `url` back to this server, so these links use the request's
+    # own base; PROV ids never do.
+    return str(request.base_url).rstrip("/")
+
+
+def code_run_view(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored code run in the registry's shape, with its read-only fields."""
+    body = json.loads(stored["body"])
+    root = _root(request)
+    return {
+        "url": f"{root}/api/code_run/{stored['seq']}/",
+        "ro_crate": f"{root}/api/ro-crate/code-run/{stored['seq']}/",
+        "uuid": stored["id"],
+        "last_updated": service.iso_epoch(stored.get("updated_at") or stored["created_at"]),
+        "run_date": stored["run_date"],
+        "description": body.get("description"),
+        "updated_by": f"{root}/api/users/{stored.get('updated_by') or stored['created_by']}/",
+        "code_repo": body.get("code_repo"),
+        "model_config": body.get("model_config"),
+        "submission_script": body.get("submission_script"),
+        "inputs": body.get("inputs", []),
+        "outputs": body.get("outputs", []),
+    }
+
+
+@router.get("/code_run/")
+async def list_code_runs(
+    request: Request,
+    store: StoreDep,
+    uuid: str | None = None,
+    inputs: str | None = None,
+    outputs: str | None = None,
+    run_date: str | None = None,
+    cursor: Annotated[int | None, Query(ge=1, description="from the `next` link")] = None,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = PAGE_SIZE,
+    format: Literal["json", "api"] | None = None,
+) -> dict[str, Any]:
+    """Code runs, newest first, `{count, next, previous, results}`; filters match exactly
+    (`inputs`/`outputs` match a run that has that reference among them). Paged by `cursor`."""
+    filters = {"uuid": uuid, "input": inputs, "output": outputs, "run_date": run_date}
+    count, page = await service.list_code_runs(store, filters, cursor, page_size)
+    results = [code_run_view(request, stored) for stored in page]
+    next_link = None
+    if page and len(page) == page_size:
+        next_link = str(request.url.include_query_params(cursor=page[-1]["seq"]))
+    return {"count": count, "next": next_link, "previous": None, "results": results}
+
+
+@router.post("/code_run/", status_code=201)
+async def create_code_run(
+    run: CodeRunIn, request: Request, store: StoreDep, caller: CallerDep
+) -> JSONResponse:
+    """Register a code run (`201`). A `uuid` seen before returns the first run (`200`) and
+    writes nothing."""
+    stored, created = await service.register_code_run(store, run, caller)
+    return JSONResponse(code_run_view(request, stored), status_code=201 if created else 200)
+
+
+@router.get("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
+async def read_code_run(seq: int, request: Request, store: StoreDep) -> dict[str, Any]:
+    """One code run by its integer id."""
+    return code_run_view(request, await service.get_code_run(store, seq))
+
+
+@router.patch("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
+async def patch_code_run(
+    seq: int, patch: CodeRunPatch, request: Request, store: StoreDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Change some fields; lists given replace the stored lists. Earlier versions stay at
+    `GET /records/{uuid}`."""
+    return code_run_view(request, await service.patch_code_run(store, seq, patch, caller))
+
+
+@router.delete(
+    "/code_run/{seq}/", status_code=204, responses={404: {"description": "no such code run"}}
+)
+async def delete_code_run(seq: int, store: StoreDep) -> Response:
+    """Delete a code run; what other records still assert stays."""
+    await service.delete_code_run(store, seq)
+    return Response(status_code=204)

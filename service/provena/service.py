@@ -1,0 +1,132 @@
+"""Provena model runs: register, batch, update, delete. HTTP-free; the routes call these."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from neo4j.exceptions import ConstraintError
+
+from service.errors import Conflict, InvalidInput
+from service.export import prov_json
+from service.mapping import model_run_graph
+from service.provena.models import (
+    BatchItemResult,
+    ModelRunRecord,
+    ProvenanceRecordInfo,
+)
+from service.records import repository
+from service.records.repository import RecordToWrite, content_hash
+from service.settings import Settings
+from service.store import Store
+
+KIND = "model_run"
+BATCH_CHUNK = 500
+
+
+def _body(record: ModelRunRecord) -> str:
+    return record.model_dump_json()
+
+
+def record_info(settings: Settings, run_id: str, record: ModelRunRecord) -> ProvenanceRecordInfo:
+    graph = model_run_graph(record, run_id)
+    return ProvenanceRecordInfo(id=run_id, prov_json=prov_json(graph, settings), record=record)
+
+
+def _replay(settings: Settings, stored: dict[str, Any], body: str) -> ProvenanceRecordInfo:
+    """The first answer to a re-sent request; a different body under one key is a conflict."""
+    if stored["content_hash"] != content_hash(body):
+        raise Conflict(
+            f"Idempotency-Key {stored['idempotency_key']!r} was already used by record "
+            f"{stored['id']!r} for a different body; use a new key for a new record."
+        )
+    record = ModelRunRecord.model_validate_json(stored["body"])
+    return record_info(settings, stored["id"], record)
+
+
+async def register_model_run(
+    store: Store, record: ModelRunRecord, caller: str, idempotency_key: str | None
+) -> ProvenanceRecordInfo:
+    body = _body(record)
+    if idempotency_key:
+        stored = await store.read(repository.find_by_idempotency_key, idempotency_key)
+        if stored:
+            return _replay(store.settings, stored, body)
+    run_id = str(uuid4())
+    graph = model_run_graph(record, run_id)
+    to_write = RecordToWrite(run_id, KIND, graph, body, caller, idempotency_key)
+    try:
+        await store.write(repository.write_new_records, [to_write])
+    except ConstraintError:
+        if not idempotency_key:
+            raise
+        # A concurrent request with the same key committed first.
+        stored = await store.read(repository.find_by_idempotency_key, idempotency_key)
+        if stored is None:
+            raise
+        return _replay(store.settings, stored, body)
+    return record_info(store.settings, run_id, record)
+
+
+async def register_batch(
+    store: Store, records: list[ModelRunRecord], caller: str
+) -> list[BatchItemResult]:
+    """Chunks of records, one transaction each; a chunk that fails is retried record by
+    record, so every record gets its own result and a bad one does not sink the others."""
+    prepared: list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]] = []
+    for index, record in enumerate(records):
+        run_id = str(uuid4())
+        try:
+            graph = model_run_graph(record, run_id)
+        except InvalidInput as error:
+            prepared.append((index, record, None, error.detail))
+            continue
+        prepared.append(
+            (index, record, RecordToWrite(run_id, KIND, graph, _body(record), caller), None)
+        )
+
+    results: dict[int, BatchItemResult] = {
+        index: BatchItemResult(index=index, success=False, detail=detail)
+        for index, _, to_write, detail in prepared
+        if to_write is None
+    }
+    writable = [(index, record, to_write) for index, record, to_write, _ in prepared if to_write]
+    for start in range(0, len(writable), BATCH_CHUNK):
+        chunk = writable[start : start + BATCH_CHUNK]
+        try:
+            await store.write(repository.write_new_records, [w for _, _, w in chunk])
+            written = chunk
+        except Conflict:
+            written = []
+            for item in chunk:
+                try:
+                    await store.write(repository.write_new_records, [item[2]])
+                    written.append(item)
+                except Conflict as error:
+                    results[item[0]] = BatchItemResult(
+                        index=item[0], success=False, detail=error.detail
+                    )
+        for index, record, to_write in written:
+            results[index] = BatchItemResult(
+                index=index,
+                success=True,
+                record_info=ProvenanceRecordInfo(
+                    id=to_write.id,
+                    prov_json=prov_json(to_write.graph, store.settings),
+                    record=record,
+                ),
+            )
+    return [results[index] for index in sorted(results)]
+
+
+async def update_model_run(
+    store: Store, run_id: str, reason: str, record: ModelRunRecord, caller: str
+) -> tuple[ProvenanceRecordInfo, int]:
+    graph = model_run_graph(record, run_id)
+    new = RecordToWrite(run_id, KIND, graph, _body(record), caller)
+    updated = await store.write(repository.replace_record, new, reason)
+    return record_info(store.settings, run_id, record), int(updated["version"])
+
+
+async def delete_model_run(store: Store, record_id: str, trial: bool) -> list[dict[str, Any]]:
+    return await store.write(repository.delete_record, record_id, KIND, trial)

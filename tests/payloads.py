@@ -1,0 +1,57 @@
+"""Request bodies used across tests: the seed pages' examples and variations of them."""
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _seed_json(prefix: str) -> dict[str, Any]:
+    text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text()
+    block = re.search(r"```json\n(.*?)```", text, re.S)
+    if block:
+        return dict(json.loads(block.group(1)))
+    start = text.index('"results"')
+    results = json.loads(text[text.index("[", start) : text.rindex("]") + 1])
+    return dict(results[0])
+
+
+def seed_model_run() -> dict[str, Any]:
+    """Provena's documented example payload, every id "1234"."""
+    return _seed_json("000")
+
+
+def model_run(n: int | str = 1, **changes: Any) -> dict[str, Any]:
+    """The seed payload with distinct ids, suffixed by `n`."""
+    body = copy.deepcopy(seed_model_run())
+    body["workflow_template_id"] = f"10378.1/template-{n}"
+    body["inputs"][0]["dataset_id"] = f"10378.1/input-{n}"
+    body["inputs"][0]["dataset_template_id"] = f"10378.1/in-template-{n}"
+    body["outputs"][0]["dataset_id"] = f"10378.1/output-{n}"
+    body["outputs"][0]["dataset_template_id"] = f"10378.1/out-template-{n}"
+    body["study_id"] = f"10378.1/study-{n}"
+    body["associations"] = {
+        "modeller_id": f"10378.1/modeller-{n}",
+        "requesting_organisation_id": f"10378.1/org-{n}",
+    }
+    body.update(changes)
+    return body
+
+
+def seed_code_run() -> dict[str, Any]:
+    """The FAIR-DP seed page's code run, as a client would POST it."""
+    listed = _seed_json("003")
+    writable = (
+        "run_date",
+        "description",
+        "code_repo",
+        "model_config",
+        "submission_script",
+        "inputs",
+        "outputs",
+        "uuid",
+    )
+    return {key: listed[key] for key in writable}
