@@ -1,12 +1,14 @@
 """The service's use of the exporter: PROV documents of in-memory graphs, ids per settings."""
 
+from prov_export.document import to_document
+from prov_export.ids import IdPolicy
 from service.graph import ProvGraph
 from service.settings import Settings
 
 
-def prov_json(graph: ProvGraph, settings: Settings) -> str:
-    from prov_export.document import to_document
-    from prov_export.ids import IdPolicy
+def id_policy(settings: Settings) -> IdPolicy:
+    return IdPolicy(base_url=settings.base_url, handle_base_url=settings.handle_base_url)
 
-    policy = IdPolicy(base_url=settings.base_url, handle_base_url=settings.handle_base_url)
-    return str(to_document(graph, policy).serialize(format="json"))
+
+def prov_json(graph: ProvGraph, settings: Settings) -> str:
+    return str(to_document(graph, id_policy(settings)).serialize(format="json"))
