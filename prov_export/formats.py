@@ -1,0 +1,136 @@
+"""The export formats, keyed by name (SPEC §6): media type, file suffix, write, read.
+
+Adding a format is one entry in `FORMATS`. All writing and reading goes through the
+`prov` package. What each format keeps:
+
+- json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold.
+- ttl (PROV-O Turtle): no named graphs, so bundle records come back at the top level;
+  RDF also merges records that share an id.
+- trig (PROV-O TriG): like ttl, but bundles are named graphs and survive.
+- jsonld (PROV-JSONLD): cannot express mentionOf; prov raises for such documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prov.model import ProvDocument
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    suffix: str
+    serialise: Callable[[ProvDocument], str]
+    parse: Callable[[str], ProvDocument]
+    # Other media types a client may ask for this format by.
+    aliases: tuple[str, ...] = field(default=())
+
+
+def _writer(format_name: str, **options: str) -> Callable[[ProvDocument], str]:
+    def serialise(document: ProvDocument) -> str:
+        return str(document.serialize(format=format_name, **options))
+
+    return serialise
+
+
+def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
+    def parse(text: str) -> ProvDocument:
+        return ProvDocument.deserialize(content=text, format=format_name, **options)
+
+    return parse
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("json", "application/json", ".json", _writer("json"), _reader("json")),
+        Format(
+            "provn",
+            "text/provenance-notation",
+            ".provn",
+            _writer("provn"),
+            _reader("provn"),
+        ),
+        Format(
+            "xml",
+            "application/xml",
+            ".provx",
+            _writer("xml"),
+            _reader("xml"),
+            aliases=("application/provenance+xml", "text/xml"),
+        ),
+        Format(
+            "ttl",
+            "text/turtle",
+            ".ttl",
+            _writer("rdf", rdf_format="turtle"),
+            _reader("rdf", rdf_format="turtle"),
+        ),
+        Format(
+            "trig",
+            "application/trig",
+            ".trig",
+            _writer("rdf", rdf_format="trig"),
+            _reader("rdf", rdf_format="trig"),
+        ),
+        Format("jsonld", "application/ld+json", ".jsonld", _writer("jsonld"), _reader("jsonld")),
+    )
+}
+DEFAULT_FORMAT = "json"
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def get_format(name: str) -> Format:
+    """The format of a `?format=` name; the message lists the known ones."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        known = ", ".join(FORMATS)
+        raise UnknownFormat(f"unknown PROV format {name!r}; known formats: {known}") from None
+
+
+def format_for_media_type(accept: str | None) -> Format | None:
+    """The format an HTTP Accept header asks for; None when it accepts none of ours.
+
+    Media ranges are tried by quality, then in the order given; `*/*` (or no header)
+    means the default, PROV-JSON.
+    """
+    if not accept or not accept.strip():
+        return FORMATS[DEFAULT_FORMAT]
+    by_media_type = {
+        media_type: f for f in FORMATS.values() for media_type in (f.media_type, *f.aliases)
+    }
+    for media_range in _ranked_media_ranges(accept):
+        if media_range in ("*/*", "application/*"):
+            return FORMATS[DEFAULT_FORMAT]
+        if media_range in by_media_type:
+            return by_media_type[media_range]
+        if media_range.endswith("/*"):
+            family = media_range[:-1]
+            matches = [f for t, f in by_media_type.items() if t.startswith(family)]
+            if matches:
+                return matches[0]
+    return None
+
+
+def _ranked_media_ranges(accept: str) -> list[str]:
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept.split(",")):
+        media_range, *parameters = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media_range and quality > 0:
+            ranked.append((-quality, position, media_range.lower()))
+    return [media_range for _, _, media_range in sorted(ranked)]

@@ -1,0 +1,213 @@
+"""PROV-N and PROV-JSON of a graph that arrives in chunks, in bounded memory.
+
+Both formats group what they write: PROV-N declares every prefix before the first record
+and keeps a bundle's records in one block; PROV-JSON keeps each record type in one
+section. Chunks arrive in any order, so each chunk's records are written at once as text
+into spooled temporary files, one per group (memory up to a limit, then disk), and the
+document is put together from them at the end. Only one chunk's `ProvDocument` is ever
+in memory, never the whole document's.
+
+Namespaces are shared across chunks: each chunk's document starts with every prefix seen
+so far, so a prefix means one namespace throughout the output.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import IO, Any
+
+from prov.model import ProvBundle, ProvDocument
+from prov.serializers.provjson import encode_json_document
+
+from prov_export.document import to_document
+from prov_export.ids import IdPolicy
+from service.graph import ProvGraph
+
+SPOOL_IN_MEMORY = 4 * 1024 * 1024  # bytes per group before it goes to disk
+READ_BLOCK = 64 * 1024
+STREAMABLE = ("provn", "json")
+
+
+class _Spools:
+    """One text spool per group, written in arrival order."""
+
+    def __init__(self) -> None:
+        self.files: dict[Any, IO[str]] = {}
+
+    def write(self, group: Any, text: str, separator: str = "") -> None:
+        """Append a piece of text to a group, after `separator` unless it is the first."""
+        spool = self.files.get(group)
+        if spool is None:
+            spool = self.files[group] = tempfile.SpooledTemporaryFile(
+                max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8"
+            )
+        elif separator:
+            spool.write(separator)
+        spool.write(text)
+
+    def read(self, group: Any) -> Iterator[str]:
+        spool = self.files[group]
+        spool.seek(0)
+        while block := spool.read(READ_BLOCK):
+            yield block
+
+    def close(self) -> None:
+        for spool in self.files.values():
+            spool.close()
+
+
+def serialise_chunks(
+    graph_chunks: Iterable[ProvGraph], fmt: str, policy: IdPolicy
+) -> Iterator[str]:
+    """The text of one PROV-N or PROV-JSON document holding every chunk, piece by piece.
+
+    Every identified record must come in one chunk with the other records of its type and
+    id (nodes and edges are one record each, so this holds for graphs from the store);
+    a violation raises ValueError before any text is yielded. Notes (`dangling`) apply to
+    their chunk and every later one: send a record's notes with the first chunk.
+    """
+    if fmt not in STREAMABLE:
+        raise ValueError(f"cannot stream {fmt!r}; streamable formats: {', '.join(STREAMABLE)}")
+    writer = _ProvNWriter() if fmt == "provn" else _JsonWriter()
+    namespaces: dict[str, str] = {}
+    undeclared: list[dict[str, Any]] = []  # notes that keep later nodes from declaring
+    try:
+        for chunk in graph_chunks:
+            seeded = {**chunk.namespaces, **namespaces}
+            undeclared += [note for note in chunk.dangling if note["t"] == "undeclared"]
+            notes = undeclared + [note for note in chunk.dangling if note["t"] != "undeclared"]
+            document = to_document(replace(chunk, namespaces=seeded, dangling=notes), policy)
+            _learn_namespaces(namespaces, document)
+            writer.add(document)
+        yield from writer.finish(namespaces)
+    finally:
+        writer.spools.close()
+
+
+def _learn_namespaces(namespaces: dict[str, str], document: ProvDocument) -> None:
+    for bundle in (document, *document.bundles):
+        default = bundle.get_default_namespace()
+        found = [("", default.uri)] if default is not None else []
+        found += [(ns.prefix, ns.uri) for ns in bundle.get_registered_namespaces()]
+        for prefix, uri in found:
+            known = namespaces.setdefault(prefix, uri)
+            if known != uri:
+                raise ValueError(
+                    f"prefix {prefix!r} names both <{known}> and <{uri}> in one streamed document"
+                )
+
+
+class _ProvNWriter:
+    def __init__(self) -> None:
+        self.spools = _Spools()
+        self.bundles: list[str] = []  # bundle names in order of first appearance
+
+    def add(self, document: ProvDocument) -> None:
+        self._add_records(None, document)
+        for bundle in document.bundles:
+            name = str(bundle.identifier)
+            if name not in self.bundles:
+                self.bundles.append(name)
+            self._add_records(name, bundle)
+
+    def _add_records(self, group: str | None, bundle: ProvBundle) -> None:
+        indent = "    " if group else "  "
+        lines = "".join(f"{indent}{record.get_provn()}\n" for record in bundle.get_records())
+        if lines:
+            self.spools.write(group, lines)
+
+    def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
+        yield "document\n" + _provn_prefixes(namespaces, "  ")
+        if None in self.spools.files:
+            yield from self.spools.read(None)
+        for name in self.bundles:
+            yield f"  bundle {name}\n"
+            if name in self.spools.files:
+                yield from self.spools.read(name)
+            yield "  endBundle\n"
+        yield "endDocument\n"
+
+
+def _provn_prefixes(namespaces: dict[str, str], indent: str) -> str:
+    lines = [
+        f"{indent}default <{uri}>\n" if not prefix else f"{indent}prefix {prefix} <{uri}>\n"
+        for prefix, uri in namespaces.items()
+    ]
+    return "".join(lines) + ("\n" if lines else "")
+
+
+class _JsonWriter:
+    """PROV-JSON: {"prefix": ..., "<section>": {...}, ..., "bundle": {"<id>": {...}}}."""
+
+    def __init__(self) -> None:
+        self.spools = _Spools()
+        self.keys: set[tuple[str | None, str, str]] = set()  # (bundle, section, record id)
+        self.anonymous = 0
+        self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)
+        self.bundle_prefixes: dict[str, dict[str, str]] = {}
+
+    def add(self, document: ProvDocument) -> None:
+        container = encode_json_document(document)
+        for prefix, uri in container.pop("prefix", {}).items():
+            if self.prefixes.setdefault(prefix, uri) != uri:
+                raise ValueError(f"prefix {prefix!r} names two namespaces in one document")
+        for bundle_name, bundle_container in container.pop("bundle", {}).items():
+            prefixes = self.bundle_prefixes.setdefault(bundle_name, {})
+            prefixes.update(bundle_container.pop("prefix", {}))
+            self._add_sections(bundle_name, bundle_container)
+        self._add_sections(None, container)
+
+    def _add_sections(self, bundle: str | None, container: dict[str, Any]) -> None:
+        for section, records in container.items():
+            pieces = [
+                f"{json.dumps(self._key(bundle, section, key))}:{_dumps(content)}"
+                for key, content in records.items()
+            ]
+            if pieces:
+                self.spools.write((bundle, section), ",".join(pieces), separator=",")
+
+    def _key(self, bundle: str | None, section: str, key: str) -> str:
+        if key.startswith("_:"):
+            # prov numbers unidentified relations per document; number them once here.
+            self.anonymous += 1
+            return f"_:id{self.anonymous}"
+        if (bundle, section, key) in self.keys:
+            raise ValueError(
+                f"{section} {key!r} comes in two chunks; records sharing an id must share a chunk"
+            )
+        self.keys.add((bundle, section, key))
+        return key
+
+    def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
+        yield "{"
+        yield f'"prefix":{_dumps({**_json_prefixes(namespaces), **self.prefixes})}'
+        yield from self._sections(None)
+        names = list(self.bundle_prefixes)
+        if names:
+            yield ',"bundle":{'
+            for position, name in enumerate(names):
+                prefixes = _dumps(self.bundle_prefixes.get(name, {}))
+                yield f'{"," if position else ""}{json.dumps(name)}:{{"prefix":{prefixes}'
+                yield from self._sections(name)
+                yield "}"
+            yield "}"
+        yield "}\n"
+
+    def _sections(self, bundle: str | None) -> Iterator[str]:
+        for group in self.spools.files:
+            if group[0] == bundle:
+                yield f",{json.dumps(group[1])}:{{"
+                yield from self.spools.read(group)
+                yield "}"
+
+
+def _json_prefixes(namespaces: dict[str, str]) -> dict[str, str]:
+    # PROV-JSON writes the default namespace under the key "default".
+    return {prefix or "default": uri for prefix, uri in namespaces.items()}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
