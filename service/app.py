@@ -14,6 +14,7 @@ from service.fairdp import routes as fairdp_routes
 from service.provena import routes as provena_routes
 from service.records import routes as record_routes
 from service.routes import health
+from service.runs import routes as run_routes
 from service.settings import Settings
 from service.store import Store
 
@@ -97,5 +98,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provena_routes.router)
     app.include_router(record_routes.router)
     app.include_router(fairdp_routes.router)
+    app.include_router(run_routes.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -16,5 +16,6 @@ SET x:$(n.classes),
 WITH x, n, kind, attrs, fresh, classes
 MATCH (r:Record {id: n.record})
 MERGE (r)-[a:ASSERTS]->(x)
-SET a.bundle = n.bundle
+// What this record itself says of the node, for exact per-record exports.
+SET a.bundle = n.bundle, a.attrs = n.attrs, a.classes = n.classes
 RETURN n.id AS id, n.record AS record, fresh, kind, classes, attrs

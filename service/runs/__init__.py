@@ -1,0 +1,1 @@
+"""Native `/runs`: model runs and code runs in one listing."""
