@@ -41,17 +41,20 @@ def model_run(n: int | str = 1, **changes: Any) -> dict[str, Any]:
     return body
 
 
+# The writable fields of a FAIR-DP code run, as the seed page lists them.
+CODE_RUN_WRITABLE = (
+    "run_date",
+    "description",
+    "code_repo",
+    "model_config",
+    "submission_script",
+    "inputs",
+    "outputs",
+    "uuid",
+)
+
+
 def seed_code_run() -> dict[str, Any]:
     """The FAIR-DP seed page's code run, as a client would POST it."""
     listed = _seed_json("003")
-    writable = (
-        "run_date",
-        "description",
-        "code_repo",
-        "model_config",
-        "submission_script",
-        "inputs",
-        "outputs",
-        "uuid",
-    )
-    return {key: listed[key] for key in writable}
+    return {key: listed[key] for key in CODE_RUN_WRITABLE}
