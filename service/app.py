@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.auth import READ_ACCESS, load_tokens
 from service.errors import ProvgraphError
 from service.fairdp import routes as fairdp_routes
 from service.provena import routes as provena_routes
@@ -71,9 +73,15 @@ class BodyTooLarge(Exception):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    tokens = load_tokens(settings)  # a bad token line stops the start, not the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if tokens.open:
+            logging.getLogger("provgraph").warning(
+                "No PROVGRAPH_TOKENS or PROVGRAPH_TOKENS_FILE: open mode, every caller is "
+                "'anonymous' with the admin role."
+            )
         store = Store(settings)
         await store.open()
         app.state.store = store
@@ -89,15 +97,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.tokens = tokens
 
     @app.exception_handler(ProvgraphError)
     async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
         return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
     app.include_router(health.router)
-    app.include_router(provena_routes.router)
-    app.include_router(record_routes.router)
-    app.include_router(fairdp_routes.router)
-    app.include_router(run_routes.router)
+    # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py
+    # checks); its writing routes take `WriterDep` or `AdminDep` on top.
+    app.include_router(provena_routes.router, dependencies=READ_ACCESS)
+    app.include_router(record_routes.router, dependencies=READ_ACCESS)
+    app.include_router(fairdp_routes.router, dependencies=READ_ACCESS)
+    app.include_router(run_routes.router, dependencies=READ_ACCESS)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -7,6 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
+from service.auth import TokenConfigError, load_tokens, open_bind_refusal
 from service.local_neo4j import LauncherError, LocalNeo4j
 from service.settings import Settings
 
@@ -31,6 +32,11 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
+    # Before anything starts: an open service on a public address is refused outright.
+    refusal = open_bind_refusal(host, load_tokens(settings), settings.allow_open_bind)
+    if refusal:
+        print(f"provgraph: {refusal}", file=sys.stderr)
+        return 2
     owned: LocalNeo4j | None = None
     if not settings.neo4j_uri:
         neo4j = local_neo4j(settings, args)
@@ -108,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return serve(settings, args)
         return neo4j_command(settings, args)
-    except LauncherError as error:
+    except (LauncherError, TokenConfigError) as error:
         print(f"provgraph: {error}", file=sys.stderr)
         return 2
 

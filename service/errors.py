@@ -29,6 +29,10 @@ class BadRequest(ProvgraphError):
     status_code = 400
 
 
+class ContentTooLarge(ProvgraphError):
+    status_code = 413
+
+
 class Unavailable(ProvgraphError):
     status_code = 503
 

@@ -14,6 +14,7 @@ document) becomes before it is written, and what the exporter turns into a PROV 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +112,19 @@ class ProvGraph:
     def add_edge(self, edge: Edge) -> Edge:
         self.edges.append(edge)
         return edge
+
+
+def no_control_characters(node_id: str) -> str:
+    """Ids may hold any character but control characters: those are invisible in every
+    listing, and a newline or NUL in an id breaks PROV-N, logs and terminals. Values other
+    than ids are kept verbatim, control characters and all."""
+    for position, char in enumerate(node_id):
+        if unicodedata.category(char) == "Cc":
+            raise ValueError(
+                f"an id must not contain control characters; found U+{ord(char):04X} at "
+                f"position {position}"
+            )
+    return node_id
 
 
 def kinds_conflict(

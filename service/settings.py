@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
     node_limit: int = Field(default=10_000, validation_alias="PROVGRAPH_NODE_LIMIT")
 
+    # Callers (service/auth.py): `name:role:token` entries. None of either: open mode.
+    tokens: str | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS")
+    tokens_file: Path | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS_FILE")
+    # Open mode on a non-loopback address, for a container published on loopback only.
+    allow_open_bind: bool = Field(default=False, validation_alias="PROVGRAPH_ALLOW_OPEN_BIND")
+
     @property
     def data_dir(self) -> Path:
         return self.home / "neo4j"

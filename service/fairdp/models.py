@@ -6,7 +6,9 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field
 
-Ref = Annotated[str, Field(min_length=1, max_length=2048)]
+from service.graph import no_control_characters
+
+Ref = Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(no_control_characters)]
 
 
 def aware(value: datetime.datetime) -> datetime.datetime:

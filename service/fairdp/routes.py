@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from service.auth import CallerDep
+from service.auth import WriterDep, ensure_may_change
 from service.deps import StoreDep
 from service.fairdp import service
 from service.fairdp.models import CodeRunIn, CodeRunPatch
@@ -66,11 +66,11 @@ async def list_code_runs(
 
 @router.post("/code_run/", status_code=201)
 async def create_code_run(
-    run: CodeRunIn, request: Request, store: StoreDep, caller: CallerDep
+    run: CodeRunIn, request: Request, store: StoreDep, caller: WriterDep
 ) -> JSONResponse:
     """Register a code run (`201`). A `uuid` seen before returns the first run (`200`) and
     writes nothing."""
-    stored, created = await service.register_code_run(store, run, caller)
+    stored, created = await service.register_code_run(store, run, caller.name)
     return JSONResponse(code_run_view(request, stored), status_code=201 if created else 200)
 
 
@@ -82,17 +82,20 @@ async def read_code_run(seq: int, request: Request, store: StoreDep) -> dict[str
 
 @router.patch("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
 async def patch_code_run(
-    seq: int, patch: CodeRunPatch, request: Request, store: StoreDep, caller: CallerDep
+    seq: int, patch: CodeRunPatch, request: Request, store: StoreDep, caller: WriterDep
 ) -> dict[str, Any]:
     """Change some fields; lists given replace the stored lists. Earlier versions stay at
-    `GET /records/{uuid}`."""
-    return code_run_view(request, await service.patch_code_run(store, seq, patch, caller))
+    `GET /records/{uuid}`. Another caller's run needs the admin role."""
+    ensure_may_change(caller, await service.get_code_run(store, seq))
+    return code_run_view(request, await service.patch_code_run(store, seq, patch, caller.name))
 
 
 @router.delete(
     "/code_run/{seq}/", status_code=204, responses={404: {"description": "no such code run"}}
 )
-async def delete_code_run(seq: int, store: StoreDep) -> Response:
-    """Delete a code run; what other records still assert stays."""
+async def delete_code_run(seq: int, store: StoreDep, caller: WriterDep) -> Response:
+    """Delete a code run (another caller's needs the admin role); what other records still
+    assert stays."""
+    ensure_may_change(caller, await service.get_code_run(store, seq))
     await service.delete_code_run(store, seq)
     return Response(status_code=204)

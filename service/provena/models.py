@@ -3,9 +3,11 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-Id = Annotated[str, Field(min_length=1, max_length=1024)]
+from service.graph import no_control_characters
+
+Id = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(no_control_characters)]
 
 
 class DatasetType(StrEnum):

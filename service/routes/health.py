@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from service.auth import TokensDep
 from service.deps import StoreDep
 
 router = APIRouter(tags=["health"])
@@ -17,8 +18,9 @@ async def root() -> dict[str, str]:
 
 
 @router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})
-async def health(store: StoreDep) -> JSONResponse:
-    """Neo4j reachability, its version and whether provgraph's schema is applied.
+async def health(store: StoreDep, tokens: TokensDep) -> JSONResponse:
+    """Neo4j reachability, its version, whether provgraph's schema is applied, and whether
+    callers need tokens (`"auth": "tokens"`) or the service is open (`"auth": "open"`).
 
     Answers `503` while Neo4j is unreachable (within about two seconds of it stopping).
     """
@@ -31,6 +33,7 @@ async def health(store: StoreDep) -> JSONResponse:
             "edition": store.server.edition,
         },
         "schema_applied": store.schema_applied,
+        "auth": tokens.mode,
     }
     if not store.available:
         body["detail"] = f"Neo4j is unreachable: {store.last_error}"
