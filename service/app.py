@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth import READ_ACCESS, load_tokens
@@ -50,7 +51,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
-                raise BodyTooLarge
+                raise BodyTooLarge(self.max_bytes)
             return message
 
         try:
@@ -59,16 +60,23 @@ class BodyLimit:
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        error = BodyTooLarge(self.max_bytes)
         response = JSONResponse(
-            {"detail": f"Request body is larger than the limit of {self.max_bytes} bytes."},
-            status_code=413,
-            headers={"Connection": "close"},
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
         )
         await response(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """An HTTPException because FastAPI's body parsing passes those on as they are (any
+    other error while reading a body becomes a 400), so a chunked body gets its 413 too."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(
+            413,
+            f"Request body is larger than the limit of {max_bytes} bytes.",
+            headers={"Connection": "close"},
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

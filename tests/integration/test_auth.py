@@ -1,0 +1,192 @@
+"""Tokens and roles over HTTP on the real app (SPEC §7: 401/403), and open mode's rules."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from service.local_neo4j import free_port
+from service.settings import Settings
+from tests.conftest import Neo4jUnderTest, ServedApp
+from tests.payloads import model_run, seed_code_run
+
+ROOT = Path(__file__).resolve().parents[2]
+READER, WRITER, OTHER_WRITER, ADMIN = "r-token", "w-token", "o-token", "a-token"
+TOKENS = f"reader:read:{READER},writer:write:{WRITER},other:write:{OTHER_WRITER},boss:admin:{ADMIN}"
+
+
+@pytest.fixture(scope="module")
+def secured_app(test_settings: Settings) -> Iterator[ServedApp]:
+    # Settings' fields are read by their environment names; model_copy sets them by name.
+    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS})) as app:
+        yield app
+
+
+@pytest.fixture()
+def secured(secured_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=secured_app.url, timeout=120) as http:
+        yield http
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def register(client: httpx.Client, token: str, n: int = 1) -> httpx.Response:
+    return client.post("/model_run/register", json=model_run(n), headers=bearer(token))
+
+
+def registered_id(client: httpx.Client, token: str, n: int = 1) -> str:
+    response = register(client, token, n)
+    assert response.status_code == 200, response.text
+    return str(response.json()["record_info"]["id"])
+
+
+def test_no_token_is_401_with_a_bearer_challenge(secured: httpx.Client) -> None:
+    for response in (
+        secured.post("/model_run/register", json=model_run(1)),
+        secured.get("/runs"),
+        secured.get("/api/code_run/"),
+        secured.get("/records/anything"),
+    ):
+        assert response.status_code == 401, response.text
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert "Authorization: Bearer" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer wrong", f"Bearer {WRITER}x", f"Basic {WRITER}", "Bearer", f"token  {WRITER[:-1]}"],
+)
+def test_wrong_token_is_401(secured: httpx.Client, header: str) -> None:
+    response = secured.post(
+        "/model_run/register", json=model_run(1), headers={"Authorization": header}
+    )
+    assert response.status_code == 401, response.text
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert secured.get("/runs", headers=bearer(ADMIN)).json()["runs"] == []
+
+
+def test_read_token_reads_but_writing_is_403(secured: httpx.Client) -> None:
+    assert secured.get("/runs", headers=bearer(READER)).status_code == 200
+    response = register(secured, READER)
+    assert response.status_code == 403
+    assert "'reader' has the read role; this needs write" in response.json()["detail"]
+    code_run = secured.post(
+        "/api/code_run/", json=seed_code_run(), headers={"Authorization": f"token {READER}"}
+    )
+    assert code_run.status_code == 403
+    assert secured.get("/runs", headers=bearer(READER)).json()["runs"] == []
+
+
+def test_write_token_registers_and_becomes_created_by(secured: httpx.Client) -> None:
+    run = registered_id(secured, WRITER)
+    stored = secured.get(f"/records/{run}", headers=bearer(READER)).json()
+    assert stored["created_by"] == "writer"
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "token", "Token"])
+def test_both_header_schemes_are_accepted(secured: httpx.Client, scheme: str) -> None:
+    auth = {"Authorization": f"{scheme} {WRITER}"}
+    assert secured.post("/model_run/register", json=model_run(1), headers=auth).status_code == 200
+    response = secured.post("/api/code_run/", json=seed_code_run(), headers=auth)
+    assert response.status_code == 201, response.text
+    assert response.json()["updated_by"].endswith("/api/users/writer/")
+
+
+def test_health_and_docs_stay_open_and_say_tokens(secured: httpx.Client) -> None:
+    for path in ("/", "/docs", "/redoc", "/openapi.json"):
+        assert secured.get(path).status_code == 200, path
+    health = secured.get("/health")
+    assert health.status_code == 200 and health.json()["auth"] == "tokens"
+
+
+def test_changing_another_callers_record_needs_admin(secured: httpx.Client) -> None:
+    run = registered_id(secured, WRITER)
+    update = {"model_run_id": run, "reason": "fix", "record": model_run(1, description="v2")}
+    delete = {"record_id": run, "trial_mode": False}
+
+    refused = secured.post("/model_run/update", json=update, headers=bearer(OTHER_WRITER))
+    assert refused.status_code == 403
+    assert "created by 'writer'" in refused.json()["detail"]
+    refused = secured.post("/model_run/delete", json=delete, headers=bearer(OTHER_WRITER))
+    assert refused.status_code == 403
+
+    updated = secured.post("/model_run/update", json=update, headers=bearer(WRITER))
+    assert updated.status_code == 200, updated.text
+    assert secured.post("/model_run/delete", json=delete, headers=bearer(ADMIN)).status_code == 200
+    assert secured.get(f"/records/{run}", headers=bearer(READER)).status_code == 404
+
+
+def test_writers_delete_their_own_records(secured: httpx.Client) -> None:
+    run = registered_id(secured, WRITER)
+    delete = {"record_id": run, "trial_mode": False}
+    assert secured.post("/model_run/delete", json=delete, headers=bearer(WRITER)).status_code == 200
+
+
+def test_fairdp_patch_and_delete_follow_the_same_rule(secured: httpx.Client) -> None:
+    auth = {"Authorization": f"token {WRITER}"}
+    created = secured.post("/api/code_run/", json=seed_code_run(), headers=auth).json()
+    path = created["url"].removeprefix(str(secured.base_url).rstrip("/"))
+    other = {"Authorization": f"token {OTHER_WRITER}"}
+    assert secured.patch(path, json={"description": "x"}, headers=other).status_code == 403
+    assert secured.delete(path, headers=other).status_code == 403
+    assert secured.patch(path, json={"description": "x"}, headers=auth).status_code == 200
+    assert secured.delete(path, headers=auth).status_code == 204
+
+
+def test_open_mode_calls_everyone_anonymous(client: httpx.Client) -> None:
+    assert client.get("/health").json()["auth"] == "open"
+    # Provena's clients always send a token; in open mode it is not looked at.
+    response = client.post("/model_run/register", json=model_run(1), headers=bearer("any"))
+    run = response.json()["record_info"]["id"]
+    assert client.get(f"/records/{run}").json()["created_by"] == "anonymous"
+
+
+def serve_command(neo4j_server: Neo4jUnderTest, host: str, port: int) -> tuple[list[str], dict]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("PROVGRAPH_TOKENS") and key != "PROVGRAPH_ALLOW_OPEN_BIND"
+    }
+    env |= {"NEO4J_URI": neo4j_server.uri, "NEO4J_USER": neo4j_server.user}
+    if neo4j_server.password:
+        env["NEO4J_PASSWORD"] = neo4j_server.password
+    command = [sys.executable, "-m", "service.cli", "serve", "--host", host, "--port", str(port)]
+    return command, env
+
+
+def test_serve_without_tokens_refuses_a_public_address(neo4j_server: Neo4jUnderTest) -> None:
+    command, env = serve_command(neo4j_server, "0.0.0.0", free_port())
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "refusing to listen on 0.0.0.0 without tokens" in done.stderr
+
+
+def test_serve_without_tokens_on_loopback_starts_and_says_open(
+    neo4j_server: Neo4jUnderTest,
+) -> None:
+    port = free_port()
+    command, env = serve_command(neo4j_server, "127.0.0.1", port)
+    process = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        health = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert health is not None and health.json()["auth"] == "open"
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "open mode" in output
