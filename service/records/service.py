@@ -21,6 +21,13 @@ async def get_record(store: Store, record_id: str) -> dict[str, Any]:
         "updated_at": stored.get("updated_at"),
         "updated_by": stored.get("updated_by"),
         "content_hash": stored["content_hash"],
-        "record": json.loads(stored["body"]),
+        "record": _submitted(stored),
         "history": json.loads(stored["history"]),
     }
+
+
+def _submitted(stored: dict[str, Any]) -> Any:
+    # An imported PROV document is kept as the text it was sent in (PROV-N is not JSON).
+    if stored["kind"] == "prov_document":
+        return stored["body"]
+    return json.loads(stored["body"])

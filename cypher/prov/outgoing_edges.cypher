@@ -1,0 +1,5 @@
+// The relations leaving a set of nodes (a page of the whole graph, or a lineage result).
+UNWIND $ids AS id
+MATCH (x:Node {id: id})-[e]->(y:Node)
+RETURN type(e) AS type, x.id AS source, y.id AS target, e.key AS key,
+       e.relation_id AS relation_id, e.attrs AS attrs, e.bundle AS bundle

@@ -1,0 +1,119 @@
+"""Reading PROV graphs back out of the store for export: one record's, a set of nodes', or
+the whole graph page by page. Transaction functions for `Store.read`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+import cypher
+from prov_export.values import decode_attributes
+from service.graph import Edge, Node, ProvGraph
+
+
+async def _run(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:
+    result = await tx.run(cypher.load(f"prov/{statement}"), **params)
+    return [record.data() async for record in result]
+
+
+def _edge(row: dict[str, Any]) -> Edge:
+    return Edge(
+        row["type"],
+        row["source"],
+        row["target"],
+        key=row["key"],
+        relation_id=row["relation_id"],
+        attributes=decode_attributes(row["attrs"]),
+        bundle=row["bundle"],
+    )
+
+
+def _node(row: dict[str, Any]) -> Node:
+    """A node as the whole graph knows it: the union of what every record asserted."""
+    return Node(
+        row["id"],
+        tuple(sorted(row["classes"])),
+        kind=row["kind"],
+        label=row["label"],
+        start_time=row["start_time"],
+        end_time=row["end_time"],
+        attributes=decode_attributes(row["attrs"]),
+        bundle=row["bundle"],
+    )
+
+
+def _record_node(row: dict[str, Any], record_id: str) -> Node:
+    """A node as one record asserted it.
+
+    The node's label and epoch times are shared by every record asserting it, so they are
+    left out: a record's attributes already hold its prov:label and, for imported
+    documents, its times. Only a mapped run (its node id is its record id) keeps its times
+    in the epoch fields alone.
+    """
+    own_run = row["id"] == record_id
+    return Node(
+        row["id"],
+        tuple(sorted(row["classes"] or ())),
+        kind=row["kind"],
+        start_time=row["start_time"] if own_run else None,
+        end_time=row["end_time"] if own_run else None,
+        attributes=decode_attributes(row["attrs"]),
+        bundle=row["bundle"],
+    )
+
+
+def _loads(text: str | None, default: Any) -> Any:
+    return json.loads(text) if text else default
+
+
+async def record_graph(tx: AsyncManagedTransaction, record_id: str) -> ProvGraph | None:
+    """The graph one record registered, exactly; None when there is no such record."""
+    rows = await _run(tx, "record", id=record_id)
+    if not rows:
+        return None
+    record = rows[0]
+    nodes = [_record_node(row, record_id) for row in await _run(tx, "record_nodes", id=record_id)]
+    edges = [_edge(row) for row in await _run(tx, "record_edges", id=record_id)]
+    return ProvGraph(
+        nodes={node.id: node for node in nodes},
+        edges=edges,
+        namespaces=_loads(record["namespaces"], {}),
+        dangling=_loads(record["dangling"], []),
+    )
+
+
+async def nodes_graph(tx: AsyncManagedTransaction, node_ids: list[str]) -> ProvGraph:
+    """The nodes with these ids and every relation leaving them (callers filter edges)."""
+    nodes = [_node(row) for row in await _run(tx, "nodes_by_id", ids=node_ids)]
+    edges = [_edge(row) for row in await _run(tx, "outgoing_edges", ids=node_ids)]
+    return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
+
+
+async def node_page(tx: AsyncManagedTransaction, after: str, limit: int) -> ProvGraph:
+    """Up to `limit` nodes with ids after `after`, in id order, and the relations leaving
+    them: every edge appears in exactly one page, the page of its source."""
+    nodes = [_node(row) for row in await _run(tx, "node_page", after=after, limit=limit)]
+    edges = [_edge(row) for row in await _run(tx, "outgoing_edges", ids=[n.id for n in nodes])]
+    return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
+
+
+@dataclass
+class GraphNotes:
+    """Namespaces and import notes of every record, for the whole-graph export."""
+
+    namespaces: dict[str, str] = field(default_factory=dict)
+    dangling: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def all_notes(tx: AsyncManagedTransaction) -> GraphNotes:
+    notes = GraphNotes()
+    for row in await _run(tx, "record_notes"):
+        for prefix, uri in _loads(row["namespaces"], {}).items():
+            # The oldest record keeps a prefix; a later one naming another IRI with it is
+            # written under a prefix prov derives instead.
+            notes.namespaces.setdefault(prefix, uri)
+        notes.dangling.extend(_loads(row["dangling"], []))
+    return notes

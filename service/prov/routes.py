@@ -1,0 +1,136 @@
+"""Native `/prov`: PROV documents out (`GET`) and in (`POST`)."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media_type, get_format
+from service.auth import Caller, ReaderDep, Role, WriterDep
+from service.deps import StoreDep
+from service.errors import BadRequest, ProvgraphError
+from service.prov import service
+
+router = APIRouter(tags=["prov"])
+
+Scope = Literal["record", "upstream", "downstream", "all"]
+# Media types a document may be sent as: every export format's, and PROV-JSON's own.
+IMPORT_MEDIA_TYPES: dict[str, Format] = {
+    media_type: f for f in FORMATS.values() for media_type in (f.media_type, *f.aliases)
+} | {"application/provenance+json": FORMATS["json"]}
+
+
+class NotAcceptable(ProvgraphError):
+    status_code = 406
+
+
+class UnsupportedMediaType(ProvgraphError):
+    status_code = 415
+
+
+def export_format(format_name: str | None, accept: str | None) -> Format:
+    """`?format=` wins over `Accept`; an unknown name is 400, an unmet Accept 406."""
+    if format_name:
+        try:
+            return get_format(format_name)
+        except UnknownFormat as error:
+            raise BadRequest(str(error)) from None
+    found = format_for_media_type(accept)
+    if found is None:
+        offered = ", ".join(f.media_type for f in FORMATS.values())
+        raise NotAcceptable(f"cannot answer Accept: {accept}; PROV documents come as {offered}")
+    return found
+
+
+def import_format(content_type: str | None) -> Format:
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    found = IMPORT_MEDIA_TYPES.get(media_type)
+    if found is None:
+        accepted = ", ".join(IMPORT_MEDIA_TYPES)
+        raise UnsupportedMediaType(
+            f"cannot import a document of Content-Type {content_type or '(none)'!r}; "
+            f"send one of {accepted}"
+        )
+    return found
+
+
+def may_read_whole_graph(caller: Caller) -> None:
+    # Whole-graph operations are the admin's (service.auth); one record or lineage is a read.
+    if caller.role < Role.admin:
+        raise HTTPException(
+            403, detail=f"{caller.name!r} has the {caller.role.name} role; scope=all needs admin."
+        )
+
+
+@router.get(
+    "/prov",
+    responses={
+        200: {"content": {f.media_type: {} for f in FORMATS.values()}},
+        400: {"description": "unknown format, or no id for a scope that needs one"},
+        403: {"description": "scope=all needs the admin role"},
+        404: {"description": "no such record or node"},
+        406: {"description": "no export format matches Accept"},
+    },
+)
+async def export_prov(
+    store: StoreDep,
+    caller: ReaderDep,
+    id: Annotated[str | None, Query(description="a record id (scope=record) or node id")] = None,
+    scope: Scope = "record",
+    depth: Annotated[int | None, Query(ge=0, description="upstream/downstream only")] = None,
+    format: Annotated[str | None, Query(description=", ".join(FORMATS))] = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A PROV document of one record as registered (`scope=record`, `id` a run id or an
+    imported document's id), of an id's lineage (`upstream`/`downstream`, the nodes and
+    edges `/lineage` answers for that id and depth), or of the whole graph (`all`, streamed).
+    The format comes from `format` or else the `Accept` header; PROV-JSON by default."""
+    fmt = export_format(format, accept)
+    if scope == "all":
+        may_read_whole_graph(caller)
+        pieces = await service.whole_graph_text(store, fmt)
+        return StreamingResponse(pieces, media_type=fmt.media_type)
+    if not id:
+        raise BadRequest(f"scope={scope} needs an id")
+    if scope == "record":
+        document = await service.record_document(store, id)
+    else:
+        document = await service.lineage_document(store, id, scope, depth)
+    return Response(fmt.serialise(document), media_type=fmt.media_type)
+
+
+@router.post(
+    "/prov",
+    status_code=201,
+    responses={
+        200: {"description": "the Idempotency-Key was seen before: the first answer"},
+        409: {"description": "the document breaks PROV's rules against the graph"},
+        415: {"description": "Content-Type is not a PROV format"},
+        422: {"description": "the body is not a PROV document of that format"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
+        }
+    },
+)
+async def import_prov(
+    request: Request,
+    store: StoreDep,
+    caller: WriterDep,
+    content_type: Annotated[str | None, Header()] = None,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Import a PROV document (Content-Type selects the format: PROV-JSON
+    `application/json`, PROV-N `text/provenance-notation`, ...) as one record;
+    `201 {"id", "nodes", "edges"}`. Its blank ids (`_:b1`) stay its own. An
+    `Idempotency-Key` seen before returns the first answer and writes nothing."""
+    fmt = import_format(content_type)
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the document is not UTF-8 text: {error}") from None
+    imported = await service.import_document(store, text, fmt, caller.name, idempotency_key)
+    return JSONResponse(imported.answer(), status_code=201 if imported.created else 200)

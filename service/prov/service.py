@@ -1,0 +1,255 @@
+"""Native `/prov`: export any part of the graph as a PROV document, import a document as
+one record. HTTP-free; the routes call these.
+
+Exports go through `prov_export` (ids as IRIs per the settings, never per request host):
+- scope `record`: exactly what one record registered (its own node attributes, edges,
+  namespaces and import notes), so an imported document exports back equal.
+- scopes `upstream`/`downstream`: the nodes and edges `/lineage` answers for the same id
+  and depth, nodes carrying what every record asserted of them.
+- scope `all`: the whole graph, read page by page and written in bounded memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
+
+from neo4j.exceptions import ConstraintError
+from prov.model import ProvDocument
+
+from prov_export.document import from_document, to_document
+from prov_export.formats import Format
+from prov_export.streaming import STREAMABLE, serialise_chunks
+from service.errors import BadRequest, Conflict, InvalidInput, NotFound
+from service.export import id_policy
+from service.graph import ProvGraph
+from service.prov import repository
+from service.records import repository as records
+from service.records.repository import RecordToWrite, content_hash
+from service.store import Store
+
+KIND = "prov_document"
+PAGE_SIZE = 1000
+# Formats prov can only write from one whole document: the whole graph is built in memory
+# for them, up to this many nodes.
+IN_MEMORY_NODE_LIMIT = 50_000
+
+
+# ---------------------------------------------------------------------------- export
+
+
+async def record_document(store: Store, record_id: str) -> ProvDocument:
+    graph = await store.read(repository.record_graph, record_id)
+    if graph is None:
+        raise NotFound(f"no record with id {record_id!r}")
+    return to_document(graph, id_policy(store.settings))
+
+
+async def nodes_document(
+    store: Store, node_ids: list[str], edges: set[tuple[str, str, str]]
+) -> ProvDocument:
+    """The document of a lineage answer: its nodes, and of the relations leaving them only
+    those the answer holds, as (source, type, target)."""
+    graph = await store.read(repository.nodes_graph, node_ids)
+    graph.edges = [e for e in graph.edges if (e.source, e.type, e.target) in edges]
+    return to_document(graph, id_policy(store.settings))
+
+
+@dataclass
+class WholeGraph:
+    """The whole graph as chunks: import notes first, then node pages in id order."""
+
+    store: Store
+    page_size: int = PAGE_SIZE
+
+    async def chunks(self) -> AsyncIterator[ProvGraph]:
+        notes = await self.store.read(repository.all_notes)
+        kept_by_node = _kept_records_by_node(notes.dangling)
+        # Bundles and kept records no node chunk claims travel with the first chunk;
+        # "undeclared" notes are per document: in the whole graph every node is declared.
+        first = [n for n in notes.dangling if n["t"] == "bundle"]
+        first += [n for n in notes.dangling if n["t"] == "record" and n["id"] not in kept_by_node]
+        yield ProvGraph(namespaces=notes.namespaces, dangling=first)
+        after = ""
+        while True:
+            page = await self.store.read(repository.node_page, after, self.page_size)
+            if not page.nodes:
+                return
+            # A kept declaration goes with its node: records sharing an id share a chunk.
+            page.dangling = [
+                note for node_id in page.nodes for note in kept_by_node.pop(node_id, [])
+            ]
+            page.namespaces = notes.namespaces
+            yield page
+            after = max(page.nodes)
+
+    async def in_memory(self) -> ProvGraph:
+        whole = ProvGraph()
+        async for chunk in self.chunks():
+            whole.nodes.update(chunk.nodes)
+            whole.edges.extend(chunk.edges)
+            whole.namespaces = whole.namespaces or chunk.namespaces
+            whole.dangling.extend(chunk.dangling)
+            if len(whole.nodes) > IN_MEMORY_NODE_LIMIT:
+                raise BadRequest(
+                    f"the whole graph has more than {IN_MEMORY_NODE_LIMIT} nodes; it streams "
+                    f"only as {' or '.join(STREAMABLE)} (format=json or format=provn)"
+                )
+        return whole
+
+
+def _kept_records_by_node(dangling: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Identified kept records (an element declared again) by the id they declare."""
+    kept: dict[str, list[dict[str, Any]]] = {}
+    for note in dangling:
+        if note["t"] == "record" and note["id"] and note["type"] in ELEMENT_KEYWORDS:
+            kept.setdefault(note["id"], []).append(note)
+    return kept
+
+
+ELEMENT_KEYWORDS = ("entity", "activity", "agent")
+
+
+async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
+    """The whole graph's document, piece by piece.
+
+    PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools each chunk
+    to disk-backed buffers), so memory stays bounded; the other formats need one document.
+    The first piece comes only once every chunk is written, so an error still becomes an
+    HTTP error before the response starts.
+    """
+    whole = WholeGraph(store)
+    policy = id_policy(store.settings)
+    if fmt.name not in STREAMABLE:
+        document = to_document(await whole.in_memory(), policy)
+        return _one_piece(fmt.serialise(document))
+    loop = asyncio.get_running_loop()
+    chunks = _blocking_iterator(whole.chunks(), loop)
+    pieces = serialise_chunks(chunks, fmt.name, policy)
+    try:
+        first = await asyncio.to_thread(next, pieces, None)
+    except ValueError as error:
+        raise Conflict(f"the whole graph cannot be written as {fmt.name}: {error}") from error
+    return _remaining(first, pieces)
+
+
+async def _one_piece(text: str) -> AsyncIterator[str]:
+    yield text
+
+
+async def _remaining(first: str | None, pieces: Iterator[str]) -> AsyncIterator[str]:
+    if first is not None:
+        yield first
+    while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
+        yield piece
+
+
+def _blocking_iterator(
+    chunks: AsyncIterator[ProvGraph], loop: asyncio.AbstractEventLoop
+) -> Iterator[ProvGraph]:
+    """Chunks for the serialiser, which runs in a worker thread, read on the event loop."""
+    while True:
+        future = asyncio.run_coroutine_threadsafe(anext(chunks, None), loop)
+        chunk = future.result()
+        if chunk is None:
+            return
+        yield chunk
+
+
+# ---------------------------------------------------------------------------- import
+
+
+@dataclass
+class Imported:
+    id: str
+    nodes: int
+    edges: int
+    created: bool
+
+    def answer(self) -> dict[str, Any]:
+        return {"id": self.id, "nodes": self.nodes, "edges": self.edges}
+
+
+def parse_document(text: str, fmt: Format) -> ProvDocument:
+    """The document a request body holds; a 422 saying what is wrong when it holds none."""
+    try:
+        with warnings.catch_warnings():
+            # prov warns about forms it will reject in future; the document is still read.
+            warnings.simplefilter("ignore")
+            document = fmt.parse(text)
+    except Exception as error:  # prov's parsers raise many kinds; each means a bad body
+        reason = str(error) or type(error).__name__
+        raise InvalidInput(
+            [_body_error(f"not a valid {fmt.name} PROV document: {reason}", "prov_syntax")]
+        ) from error
+    if not document.get_records() and not document.bundles:
+        raise InvalidInput([_body_error("the PROV document holds no records", "prov_empty")])
+    return document
+
+
+def _body_error(msg: str, kind: str) -> dict[str, Any]:
+    return {"type": kind, "loc": ["body"], "msg": msg}
+
+
+def document_graph(document: ProvDocument, store: Store, record_id: str) -> ProvGraph:
+    try:
+        return from_document(document, id_policy(store.settings), record_id)
+    except (ValueError, KeyError) as error:
+        message = f"cannot import the document: {error}"
+        raise InvalidInput([_body_error(message, "prov_import")]) from error
+
+
+async def import_document(
+    store: Store, text: str, fmt: Format, caller: str, idempotency_key: str | None
+) -> Imported:
+    """Write a PROV document as one record (kind `prov_document`, a fresh uuid) in one
+    transaction; PROV's rules are checked by the writer (409 on a conflict)."""
+    if idempotency_key:
+        stored = await store.read(records.find_by_idempotency_key, idempotency_key)
+        if stored:
+            return _replay(stored, text)
+    document = parse_document(text, fmt)
+    record_id = str(uuid4())
+    graph = document_graph(document, store, record_id)
+    to_write = RecordToWrite(
+        record_id,
+        KIND,
+        graph,
+        text,
+        caller,
+        idempotency_key,
+        extra={"media_type": fmt.media_type, "nodes": len(graph.nodes), "edges": len(graph.edges)},
+    )
+    try:
+        await store.write(records.write_new_records, [to_write])
+    except ConstraintError:
+        if not idempotency_key:
+            raise
+        stored = await store.read(records.find_by_idempotency_key, idempotency_key)
+        if stored is None:
+            raise
+        return _replay(stored, text)  # a concurrent request with the same key won
+    return Imported(record_id, len(graph.nodes), len(graph.edges), created=True)
+
+
+def _replay(stored: dict[str, Any], text: str) -> Imported:
+    """The first answer to a re-sent import; another body under the same key is a conflict."""
+    if stored["content_hash"] != content_hash(text):
+        raise Conflict(
+            f"Idempotency-Key {stored['idempotency_key']!r} was already used by record "
+            f"{stored['id']!r} for a different body; use a new key for a new document."
+        )
+    return Imported(stored["id"], stored.get("nodes", 0), stored.get("edges", 0), created=False)
+
+
+# ---------------------------------------------------------------------------- lineage
+
+
+async def lineage_document(
+    store: Store, node_id: str, direction: str, depth: int | None
+) -> ProvDocument:
+    raise BadRequest("scope=upstream/downstream needs /lineage, which is not available yet")

@@ -1,0 +1,337 @@
+"""Native `/prov` through HTTP on the real app and Neo4j (SPEC §4, §6): exports of
+registered runs in every format, imports that export back equal, whole-graph streaming."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from neo4j import Driver
+from prov.constants import PROV_ATTR_ENDTIME, PROV_ATTR_STARTTIME, PROV_ROLE
+from prov.model import ProvActivity, ProvAssociation, ProvDocument, ProvRecord
+from prov.tests import examples
+
+import cypher
+from prov_export.document import documents_equal
+from prov_export.formats import FORMATS, get_format
+from tests.payloads import model_run, seed_code_run
+
+LOSSLESS = ("json", "provn", "xml")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_prov() -> Iterator[None]:
+    # prov warns about forms it will reject in future versions; the examples use them.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def counts(db: Driver) -> dict[str, int]:
+    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
+    return dict(records[0])
+
+
+def parse(response: httpx.Response, fmt: str) -> ProvDocument:
+    assert response.status_code == 200, response.text
+    return get_format(fmt).parse(response.text)
+
+
+def export(client: httpx.Client, record_id: str, fmt: str = "json", **params: Any) -> ProvDocument:
+    return parse(client.get("/prov", params={"id": record_id, "format": fmt, **params}), fmt)
+
+
+def every_format(client: httpx.Client, record_id: str) -> dict[str, ProvDocument]:
+    return {name: export(client, record_id, name) for name in FORMATS}
+
+
+def register_model_run(client: httpx.Client, n: int = 1, **changes: Any) -> dict[str, Any]:
+    response = client.post("/model_run/register", json=model_run(n, **changes))
+    assert response.status_code == 200, response.text
+    return dict(response.json()["record_info"])
+
+
+def records_of(document: ProvDocument, cls: type[ProvRecord]) -> list[Any]:
+    return [record for record in document.get_records(cls)]
+
+
+# ------------------------------------------------------------------- registered runs
+
+
+def test_model_run_exports_in_every_format(client: httpx.Client) -> None:
+    info = register_model_run(
+        client, 1, display_name="seven", annotations={"RCP": "8.5", "species": "koala"}
+    )
+    documents = every_format(client, info["id"])
+    for name in LOSSLESS:
+        assert documents_equal(documents[name], documents["json"]), name
+    # The register answer's prov_json is the same exporter's output.
+    assert documents_equal(get_format("json").parse(info["prov_json"]), documents["json"])
+
+    (run,) = [a for a in records_of(documents["json"], ProvActivity) if "seven" in str(a)]
+    attributes = dict(run.attributes)
+    assert attributes[PROV_ATTR_STARTTIME].timestamp() == model_run(1)["start_time"]
+    assert attributes[PROV_ATTR_ENDTIME].timestamp() == model_run(1)["end_time"]
+    annotations = [v for k, v in run.attributes if k.localpart == "annotations"]
+    assert json.loads(annotations[0]) == {"RCP": "8.5", "species": "koala"}
+    associations = records_of(documents["json"], ProvAssociation)
+    roles = {str(first(a, PROV_ROLE)) for a in associations}
+    assert roles == {"modeller", "requesting_organisation"}
+    plans = {str(first(a, "prov:plan")) for a in associations} - {"None"}
+    assert plans == {"hdl:10378.1/template-1"}
+    assert all(str(first(a, "prov:agent")).startswith("hdl:10378.1/") for a in associations)
+    # Turtle and JSON-LD carry the same records (no bundles here, so RDF loses nothing).
+    for name in ("ttl", "trig", "jsonld"):
+        assert documents_equal(documents[name], documents["json"]), name
+
+
+def first(record: ProvRecord, name: Any) -> Any:
+    values = [v for k, v in record.attributes if str(k) == str(name) or k == name]
+    return values[0] if values else None
+
+
+def test_code_run_exports_in_every_format(client: httpx.Client) -> None:
+    run = client.post("/api/code_run/", json=seed_code_run()).json()
+    documents = every_format(client, run["uuid"])
+    for name in (*LOSSLESS, "ttl", "trig", "jsonld"):
+        assert documents_equal(documents[name], documents["json"]), name
+    text = client.get("/prov", params={"id": run["uuid"], "format": "provn"}).text
+    for reference in ("code_repo", "model_config", "submission_script", "updated_by"):
+        assert f'prov:role="{reference}"' in text
+    entities = {r.identifier.uri for r in documents["json"].get_records() if r.is_element()}
+    references = (run["code_repo"], run["model_config"], run["submission_script"])
+    assert {*references, *run["inputs"], *run["outputs"]} <= entities
+
+
+def test_format_comes_from_the_parameter_then_accept(client: httpx.Client) -> None:
+    record_id = register_model_run(client)["id"]
+    by_accept = client.get(
+        "/prov", params={"id": record_id}, headers={"Accept": "text/provenance-notation"}
+    )
+    assert by_accept.headers["content-type"].startswith("text/provenance-notation")
+    assert by_accept.text.startswith("document")
+    both = client.get(
+        "/prov",
+        params={"id": record_id, "format": "xml"},
+        headers={"Accept": "text/provenance-notation"},
+    )
+    assert both.headers["content-type"].startswith("application/xml")
+    default = client.get("/prov", params={"id": record_id})
+    assert default.headers["content-type"].startswith("application/json")
+    assert (
+        client.get("/prov", params={"id": record_id}, headers={"Accept": "image/png"}).status_code
+        == 406
+    )
+    unknown = client.get("/prov", params={"id": record_id, "format": "dot"})
+    assert unknown.status_code == 400 and "provn" in unknown.json()["detail"]
+
+
+def test_unknown_ids_and_missing_ids(client: httpx.Client) -> None:
+    missing = client.get("/prov", params={"id": "10378.1/nothing"})
+    assert missing.status_code == 404 and "10378.1/nothing" in missing.json()["detail"]
+    assert client.get("/prov").status_code == 400
+
+
+# ------------------------------------------------------------------------- imports
+
+
+def primer_with_unique_generation() -> ProvDocument:
+    """The primer without its second generation of ex:chart1 (see the test below)."""
+    document = examples.primer_example()
+    kept = [
+        r
+        for r in document.get_records()
+        if not (r.get_type().localpart == "Generation" and "illustrate" in str(r))
+    ]
+    clean = ProvDocument(namespaces=document.namespaces)
+    for record in kept:
+        clean.add_record(record)
+    return clean
+
+
+def relations_missing_arguments() -> ProvDocument:
+    document = ProvDocument()
+    ex = document.add_namespace("ex", "http://example.org/")
+    document.entity(ex["e"])
+    document.activity(ex["a"])
+    document.wasGeneratedBy(ex["e"], None, "2020-01-01T12:00:00")
+    document.wasStartedBy(ex["a"], None, ex["starter"], "2020-01-01T00:00:00+02:00")
+    document.wasEndedBy(ex["a"], ex["e"], None, None, identifier=ex["end1"])
+    document.used(ex["a"], None, identifier=ex["u1"])
+    return document
+
+
+DOCUMENTS: dict[str, Callable[[], ProvDocument]] = {
+    "primer (unique generation)": primer_with_unique_generation,
+    "bundles1": examples.bundles1,
+    "bundles2": examples.bundles2,
+    "datatypes": examples.datatypes,
+    "relations missing arguments": relations_missing_arguments,
+    "collections": examples.collections,
+    "long literals": examples.long_literals,
+    "w3c publication 1": examples.w3c_publication_1,
+}
+CONTENT_TYPES = {"json": "application/json", "provn": "text/provenance-notation"}
+
+
+def import_document(
+    client: httpx.Client, document: ProvDocument, fmt: str = "json", **headers: str
+) -> httpx.Response:
+    return client.post(
+        "/prov",
+        content=document.serialize(format=fmt),
+        headers={"Content-Type": CONTENT_TYPES[fmt], **headers},
+    )
+
+
+@pytest.mark.parametrize("fmt", CONTENT_TYPES)
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_imported_document_exports_back_equal(client: httpx.Client, name: str, fmt: str) -> None:
+    document = DOCUMENTS[name]()
+    response = import_document(client, document, fmt)
+    assert response.status_code == 201, response.text
+    answer = response.json()
+    assert answer["nodes"] > 0
+    for out in LOSSLESS:
+        assert documents_equal(export(client, answer["id"], out), document), out
+
+
+def test_primer_breaks_unique_generation_and_nothing_is_written(
+    client: httpx.Client, db: Driver
+) -> None:
+    # The W3C primer has ex:chart1 generated by both ex:compile and ex:illustrate; PROV's
+    # unique generation (which the writer enforces for every record) refuses that.
+    response = import_document(client, examples.primer_example())
+    assert response.status_code == 409, response.text
+    assert "chart1" in response.json()["detail"]
+    assert counts(db) == {"nodes": 0, "ids": 0, "edges": 0, "records": 0}
+
+
+def test_import_answer_counts_nodes_and_edges_and_keeps_the_text(client: httpx.Client) -> None:
+    document = relations_missing_arguments()
+    text = document.serialize(format="provn")
+    response = client.post("/prov", content=text, headers={"Content-Type": CONTENT_TYPES["provn"]})
+    answer = response.json()
+    # ex:e, ex:a, ex:starter; wasEndedBy(a, e) is the only relation with both arguments.
+    assert (answer["nodes"], answer["edges"]) == (3, 1)
+    stored = client.get(f"/records/{answer['id']}").json()
+    assert stored["kind"] == "prov_document" and stored["record"] == text
+
+
+def test_documents_sharing_nodes_each_export_their_own(client: httpx.Client) -> None:
+    one, two = ProvDocument(), ProvDocument()
+    for document, value in ((one, "first"), (two, "second")):
+        ex = document.add_namespace("ex", "http://example.org/")
+        document.entity(ex["shared"], {ex["said"]: value})
+        document.activity(ex[f"act-{value}"], "2020-01-01T00:00:00")
+        document.used(ex[f"act-{value}"], ex["shared"])
+    ids = [import_document(client, document).json()["id"] for document in (one, two)]
+    assert documents_equal(export(client, ids[0]), one)
+    assert documents_equal(export(client, ids[1]), two)
+
+
+def test_anonymous_relation_ids_belong_to_their_document(client: httpx.Client, db: Driver) -> None:
+    # PROV-JSON keys unidentified relations `_:id1` in every document; each stays its own.
+    texts = [
+        {
+            "prefix": {"ex": "http://example.org/"},
+            "entity": {f"ex:e{n}": {}},
+            "activity": {f"ex:a{n}": {}},
+            "used": {"_:id1": {"prov:activity": f"ex:a{n}", "prov:entity": f"ex:e{n}"}},
+        }
+        for n in (1, 2)
+    ]
+    ids = [client.post("/prov", json=text).json()["id"] for text in texts]
+    assert counts(db)["edges"] == 2
+    for record_id, text in zip(ids, texts, strict=True):
+        sent = get_format("json").parse(json.dumps(text))
+        assert documents_equal(export(client, record_id), sent)
+
+
+def test_idempotency_key_replays_the_first_answer(client: httpx.Client, db: Driver) -> None:
+    document = examples.bundles1()
+    first_answer = import_document(client, document, **{"Idempotency-Key": "k1"})
+    again = import_document(client, document, **{"Idempotency-Key": "k1"})
+    assert first_answer.status_code == 201 and again.status_code == 200
+    assert again.json() == first_answer.json()
+    assert counts(db)["records"] == 1
+    other = import_document(client, examples.bundles2(), **{"Idempotency-Key": "k1"})
+    assert other.status_code == 409 and first_answer.json()["id"] in other.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", "{not json"),
+        ("application/json", '{"entity": {"_:x": {}}}'),
+        ("application/json", "{}"),
+        ("text/provenance-notation", "document\n  entity(ex:e)\nendDocument"),
+        ("text/provenance-notation", "document\n  used(a1, e1)\n"),
+    ],
+)
+def test_malformed_documents_are_refused_and_nothing_is_written(
+    client: httpx.Client, db: Driver, content_type: str, body: str
+) -> None:
+    response = client.post("/prov", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["msg"]
+    assert counts(db)["records"] == 0
+
+
+def test_unsupported_content_type(client: httpx.Client) -> None:
+    response = client.post("/prov", content="a,b", headers={"Content-Type": "text/csv"})
+    assert response.status_code == 415
+    assert "text/provenance-notation" in response.json()["detail"]
+
+
+def test_an_id_cannot_be_an_entity_in_one_document_and_an_activity_in_another(
+    client: httpx.Client,
+) -> None:
+    one, two = ProvDocument(), ProvDocument()
+    ex1 = one.add_namespace("ex", "http://example.org/")
+    one.entity(ex1["x"])
+    ex2 = two.add_namespace("ex", "http://example.org/")
+    two.activity(ex2["x"])
+    assert import_document(client, one).status_code == 201
+    conflict = import_document(client, two)
+    assert conflict.status_code == 409 and "http://example.org/x" in conflict.json()["detail"]
+
+
+# ---------------------------------------------------------------------- whole graph
+
+
+def test_whole_graph_streams_and_parses_back(client: httpx.Client, db: Driver) -> None:
+    for start in range(0, 2000, 250):  # 2000 runs, ~20,000 nodes: pages of 1000
+        batch = [model_run(n) for n in range(start, start + 250)]
+        response = client.post("/model_run/register_batch", json={"records": batch})
+        assert response.status_code == 200, response.text
+        assert all(r["success"] for r in response.json()["results"])
+    imported = import_document(client, examples.bundles2()).json()["id"]
+    expected = counts(db)
+    for fmt in CONTENT_TYPES:
+        with client.stream("GET", "/prov", params={"scope": "all", "format": fmt}) as streamed:
+            assert streamed.status_code == 200
+            assert streamed.headers.get("transfer-encoding") == "chunked"
+            text = "".join(streamed.iter_text())
+        document = get_format(fmt).parse(text)
+        flat = document.flattened()
+        elements = {r.identifier for r in flat.get_records() if r.is_element()}
+        relations = [r for r in flat.get_records() if r.is_relation()]
+        assert len(elements) == expected["ids"]
+        assert len(relations) >= expected["edges"]
+    # The imported document's bundles are in the whole graph too.
+    bundles = {b.identifier for b in examples.bundles2().bundles}
+    assert bundles <= {b.identifier for b in document.bundles}
+    assert imported
+
+
+def test_whole_graph_in_a_format_that_does_not_stream(client: httpx.Client) -> None:
+    register_model_run(client, 1)
+    register_model_run(client, 2)
+    response = client.get("/prov", params={"scope": "all", "format": "ttl"})
+    document = parse(response, "ttl")
+    assert len(records_of(document, ProvActivity)) == 2 + 2  # runs and studies
