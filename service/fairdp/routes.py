@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.auth import WriterDep, ensure_may_change
-from service.deps import StoreDep
-from service.fairdp import service
+from service.deps import SettingsDep, StoreDep
+from service.export import id_policy
+from service.fairdp import rocrate, service
 from service.fairdp.models import CodeRunIn, CodeRunPatch
 
 router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
@@ -99,3 +100,31 @@ async def delete_code_run(seq: int, store: StoreDep, caller: WriterDep) -> Respo
     ensure_may_change(caller, await service.get_code_run(store, seq))
     await service.delete_code_run(store, seq)
     return Response(status_code=204)
+
+
+@router.get(
+    "/ro-crate/code-run/{seq}/",
+    responses={
+        200: {"content": {"application/ld+json": {}, "application/zip": {}}},
+        404: {"description": "no such code run"},
+    },
+)
+async def code_run_ro_crate(
+    seq: int,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    format: Literal["json", "json-ld", "zip"] | None = None,
+) -> Response:
+    """The code run as an RO-Crate (Process Run Crate): its `ro-crate-metadata.json`, or
+    with `?format=zip` the crate zipped (metadata only; the files stay in the registry)."""
+    stored = await service.get_code_run(store, seq)
+    caller = stored.get("updated_by") or stored["created_by"]
+    crate = rocrate.code_run_crate(code_run_view(request, stored), caller, id_policy(settings))
+    if format == "zip":
+        return Response(
+            rocrate.crate_zip(crate),
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="code-run-{seq}.crate.zip"'},
+        )
+    return JSONResponse(rocrate.crate_metadata(crate), media_type="application/ld+json")
