@@ -1,0 +1,1 @@
+"""Lineage: Provena's explore queries and the native /lineage, over one breadth-first walk."""

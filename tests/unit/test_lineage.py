@@ -1,0 +1,84 @@
+"""The breadth-first walk and Provena's vocabulary, without a database."""
+
+import pytest
+
+from service.errors import BadRequest, InvalidInput
+from service.lineage.models import ItemCategory, ItemSubType
+from service.lineage.service import checked_types, explore_depth, parse_time, provena_item
+from service.lineage.walk import Direction, Step, Walk, steps_towards
+
+
+def up(source: str, target: str) -> Step:
+    return Step(source, "USED", target, f"{source}->{target}", target, ("Entity",), "Dataset")
+
+
+def walk_graph(edges: list[tuple[str, str]], depth: int, limit: int | None = None) -> Walk:
+    """Walk upstream from "r" over an in-memory edge list, as the repository would."""
+    walk = Walk("r", depth, limit)
+    walk.start(("Entity",), "Dataset")
+    direction = Direction("up", {"r"}, ["r"])
+    level = 0
+    while not walk.done([direction], level):
+        level += 1
+        rows = [up(s, t) for s, t in edges if s in direction.frontier]
+        walk.take(direction, level, rows)
+    return walk
+
+
+def test_diamonds_reach_every_node_once_at_its_nearest_level() -> None:
+    edges = [("r", "a"), ("r", "b"), ("a", "c"), ("b", "c"), ("c", "d")]
+    walk = walk_graph(edges, depth=10)
+    assert walk.levels == {"r": 0, "a": 1, "b": 1, "c": 2, "d": 3}
+    assert len(walk.steps) == 5 and not walk.truncated
+
+
+def test_cycles_end_and_depth_bounds() -> None:
+    walk = walk_graph([("r", "a"), ("a", "b"), ("b", "r")], depth=100)
+    assert walk.levels == {"r": 0, "a": 1, "b": 2} and len(walk.steps) == 3
+    assert walk_graph([("r", "a"), ("a", "b")], depth=1).levels == {"r": 0, "a": 1}
+
+
+def test_limit_truncates_exactly_when_it_cuts() -> None:
+    edges = [("r", "a"), ("r", "b"), ("a", "c")]
+    assert not walk_graph(edges, 10, limit=4).truncated
+    cut = walk_graph(edges, 10, limit=3)
+    assert cut.truncated and set(cut.levels) == {"r", "a", "b"}
+    assert walk_graph(edges, 10, limit=2).levels == {"r": 0, "a": 1}
+
+
+def test_steps_towards_keeps_only_paths_to_targets_within_depth() -> None:
+    edges = [("r", "run"), ("run", "in"), ("run", "plan"), ("r", "alice")]
+    walk = walk_graph(edges, depth=2)
+    kept = steps_towards(walk, lambda node: node == "in")
+    assert {(s.source, s.target) for s in kept} == {("r", "run"), ("run", "in")}
+    assert steps_towards(walk_graph(edges, depth=1), lambda node: node == "in") == []
+
+
+def test_provena_items_are_valid_enum_values_for_every_kind() -> None:
+    assert provena_item(("Activity",), "ModelRun") == (ItemCategory.ACTIVITY, ItemSubType.MODEL_RUN)
+    assert provena_item(("Entity",), "Plan")[1] == ItemSubType.WORKFLOW_TEMPLATE
+    assert provena_item(("Agent",), "Organization")[1] == ItemSubType.ORGANISATION
+    assert provena_item(("Agent", "Entity"), None)[0] == ItemCategory.AGENT
+    assert provena_item(("Activity",), "Unheard") == (
+        ItemCategory.ACTIVITY,
+        ItemSubType.WORKFLOW_RUN,
+    )
+    assert provena_item((), None) == (ItemCategory.ENTITY, ItemSubType.DATASET)
+
+
+def test_explore_depth_rules() -> None:
+    assert explore_depth(None, 2) == explore_depth(0, 2) == 2
+    assert explore_depth(10, 4) == 10
+    with pytest.raises(BadRequest):
+        explore_depth(11, 2)
+
+
+def test_types_and_times() -> None:
+    assert checked_types(["dataset,ModelRun", "agent"]) == ("Dataset", "ModelRun", "Agent")
+    with pytest.raises(InvalidInput) as error:
+        checked_types(["Dataset,Nope,Neither"])
+    assert len(error.value.detail) == 2
+    assert parse_time("since", "1000") == 1000.0
+    assert parse_time("since", "1970-01-01T00:16:40") == 1000.0
+    with pytest.raises(InvalidInput):
+        parse_time("until", "yesterday")
