@@ -12,10 +12,12 @@ Exports go through `prov_export` (ids as IRIs per the settings, never per reques
 from __future__ import annotations
 
 import asyncio
+import json
 import warnings
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from uuid import uuid4
 
 from neo4j.exceptions import ConstraintError
@@ -24,9 +26,11 @@ from prov.model import ProvDocument
 from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
+from prov_export.values import encode_attributes
 from service.errors import BadRequest, Conflict, InvalidInput, NotFound
 from service.export import id_policy
-from service.graph import ProvGraph
+from service.graph import RELATION_NAMES, ProvGraph
+from service.lineage.service import LineageQuery, lineage, plain_attributes
 from service.prov import repository
 from service.records import repository as records
 from service.records.repository import RecordToWrite, content_hash
@@ -46,16 +50,6 @@ async def record_document(store: Store, record_id: str) -> ProvDocument:
     graph = await store.read(repository.record_graph, record_id)
     if graph is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return to_document(graph, id_policy(store.settings))
-
-
-async def nodes_document(
-    store: Store, node_ids: list[str], edges: set[tuple[str, str, str]]
-) -> ProvDocument:
-    """The document of a lineage answer: its nodes, and of the relations leaving them only
-    those the answer holds, as (source, type, target)."""
-    graph = await store.read(repository.nodes_graph, node_ids)
-    graph.edges = [e for e in graph.edges if (e.source, e.type, e.target) in edges]
     return to_document(graph, id_policy(store.settings))
 
 
@@ -249,7 +243,31 @@ def _replay(stored: dict[str, Any], text: str) -> Imported:
 # ---------------------------------------------------------------------------- lineage
 
 
+def _edge_key(source: str, relation: str, target: str, attributes: dict[str, Any]) -> str:
+    return json.dumps([source, relation, target, attributes], sort_keys=True, default=str)
+
+
 async def lineage_document(
-    store: Store, node_id: str, direction: str, depth: int | None
+    store: Store, node_id: str, direction: Literal["upstream", "downstream"], depth: int | None
 ) -> ProvDocument:
-    raise BadRequest("scope=upstream/downstream needs /lineage, which is not available yet")
+    """Exactly the nodes and edges `/lineage` answers for this id, direction and depth."""
+    answer = await lineage(
+        store, store.settings, LineageQuery(root=node_id, direction=direction, depth=depth)
+    )
+    graph = await store.read(repository.nodes_graph, [node.id for node in answer.nodes])
+    # Edges are matched with their attributes as /lineage shows them, so of two relations
+    # between the same nodes (delegations for two runs) only the one it answers is kept.
+    wanted = Counter(_edge_key(e.source, e.type, e.target, e.attributes) for e in answer.edges)
+    kept = []
+    for edge in graph.edges:
+        key = _edge_key(
+            edge.source,
+            RELATION_NAMES[edge.type],
+            edge.target,
+            plain_attributes(encode_attributes(edge.attributes)),
+        )
+        if wanted[key] > 0:
+            wanted[key] -= 1
+            kept.append(edge)
+    graph.edges = kept
+    return to_document(graph, id_policy(store.settings))
