@@ -25,7 +25,7 @@ def test_kill_mid_batch_leaves_only_whole_records(tmp_path: Path) -> None:
     port = int(connection.uri.rsplit(":", 1)[1])
     try:
         with ServedApp(Settings(neo4j_uri=connection.uri)) as app:
-            records = [model_run(n) for n in range(4000)]
+            records = [model_run(n) for n in range(8000)]
             outcome: dict[str, object] = {}
 
             def send_batch() -> None:
@@ -40,14 +40,15 @@ def test_kill_mid_batch_leaves_only_whole_records(tmp_path: Path) -> None:
 
             sender = threading.Thread(target=send_batch)
             sender.start()
+            committed = 0
             with GraphDatabase.driver(connection.uri) as driver:
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
+                deadline = time.monotonic() + 600
+                while not committed and time.monotonic() < deadline and sender.is_alive():
                     rows, _, _ = driver.execute_query(cypher.load("testing/graph_counts"))
-                    if rows[0]["records"] > 0:
-                        break
-                    time.sleep(0.05)
+                    committed = rows[0]["records"]
+                    time.sleep(0.02)
             os.kill(connection.pid, signal.SIGKILL)
+            assert 0 < committed < len(records), f"the kill must land mid-batch: {outcome}"
             sender.join(timeout=120)
             assert outcome.get("status") in (None, 503), outcome  # never a 2xx or a 500
 
