@@ -39,7 +39,7 @@ class Settings(BaseSettings):
 
     # Limits.
     query_timeout_s: float = Field(default=30.0, validation_alias="PROVGRAPH_QUERY_TIMEOUT")
-    unavailable_after_s: float = Field(default=1.5, validation_alias="PROVGRAPH_UNAVAILABLE_AFTER")
+    unavailable_after_s: float = Field(default=2.0, validation_alias="PROVGRAPH_UNAVAILABLE_AFTER")
     max_body_bytes: int = Field(default=32 * 1024 * 1024, validation_alias="PROVGRAPH_MAX_BODY")
     max_batch: int = Field(default=20_000, validation_alias="PROVGRAPH_MAX_BATCH")
     max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
