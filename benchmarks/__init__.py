@@ -1,0 +1,1 @@
+"""Reproducible measurements of provgraph against baselines run on the same records."""

@@ -1,0 +1,242 @@
+"""The figures of one run as benchmarks/RESULTS.md: tables, ratios, and every target's verdict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def n(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def x(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.2f}×" if value < 10 else f"{value:,.0f}×"
+
+
+def cpu(used: dict[str, float]) -> str:
+    """CPU milliseconds per run of each process (the client is this benchmark)."""
+    return ", ".join(f"{name} {value:.1f}" for name, value in used.items())
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
+
+
+def verdict(met: bool | None) -> str:
+    return "n/a" if met is None else "met" if met else "**missed**"
+
+
+def size_name(nodes: str | int) -> str:
+    value = int(nodes)
+    return f"{value // 1_000_000}M" if value >= 1_000_000 else f"{value // 1000}k"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    plan, machine = results["plan"], results["machine"]
+    out = [
+        f"# Benchmark results ({plan['name']} run)\n",
+        f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['ram_gib']} GiB RAM, "
+        f"shared and noisy. Python {machine['python']}, Neo4j {machine.get('neo4j', '?')} "
+        f"(heap {plan['heap']}, page cache {plan['pagecache']} unless overridden), commit "
+        f"`{machine['commit']}`, {machine['date']}; the run took {results['minutes']:.1f} min. "
+        "Regenerate with `python benchmarks/run.py` (`--quick` for this reduced set).\n",
+        "Absolute numbers on this machine vary by tens of percent between runs; the ratios are "
+        "measured in the same run on the same records and are what to compare. Medians "
+        "(p50) and p99 are of per-request client-side latencies over HTTP on loopback; "
+        "the API runs as its own uvicorn process (one worker).\n",
+    ]
+    if results.get("routes_missing"):
+        missing = ", ".join(f"`{route}`" for route in results["routes_missing"])
+        out.append(f"Not measured: {missing} did not exist yet in this build.\n")
+    targets: list[list[str]] = []
+    if "ingestion" in results:
+        out.append(ingestion(results["ingestion"], targets))
+    growth = results.get("growth", {})
+    sizes = [key for key in growth if key.isdigit()]
+    phases = ", ".join(
+        f"{name} {results[name]['minutes']:.1f}"
+        for name in ("ingestion", "diamonds", "growth")
+        if name in results
+    )
+    out[1] = out[1].replace(" min. ", f" min ({phases}). ", 1)
+    if "single" in growth:
+        out.append(single(growth["single"], targets))
+    if sizes:
+        out.append(growth_batch(growth, sizes))
+    if sizes and "lineage" in growth[sizes[0]]:
+        out.append(lineage(growth, sizes, plan, targets))
+    if "diamonds" in results:
+        out.append(diamonds(results["diamonds"], targets))
+    if sizes and "export" in growth[sizes[0]]:
+        out.append(export(growth, sizes, targets))
+    out.insert(3, "## Targets\n\n" + table(["target", "measured", "verdict"], targets))
+    return "\n".join(out)
+
+
+def ingestion(figures: dict[str, Any], targets: list[list[str]]) -> str:
+    batch = figures["register_batch_runs_per_s"]
+    targets += [
+        ["batch ≥ 5,000 runs/s", f"{n(batch)} runs/s", verdict(batch >= 5000)],
+        ["batch ≥ 0.8× raw driver", x(figures["ratio_to_raw_driver"]),
+         verdict(figures["ratio_to_raw_driver"] >= 0.8)],
+        ["batch ≥ 50× per-statement", x(figures["ratio_to_per_statement"]),
+         verdict(figures["ratio_to_per_statement"] >= 50)],
+    ]
+    used = figures["cpu_ms_per_run"]
+    rows = [
+        ["`POST /model_run/register_batch` (HTTP, 1000 records a request, 2 in flight)",
+         n(batch), "1.00×", cpu(used["register_batch"])],
+        ["raw driver: batched `UNWIND … CREATE`, 500 runs a transaction (ceiling)",
+         n(figures["raw_driver_runs_per_s"]), x(1 / figures["ratio_to_raw_driver"]),
+         cpu(used["raw_driver"])],
+        [f"per statement: one auto-committed MERGE per node and relation "
+         f"({figures['per_statement_runs']} runs)", n(figures["per_statement_runs_per_s"]),
+         x(1 / figures["ratio_to_per_statement"]), "–"],
+    ]
+    return (
+        f"## Batch registration\n\n{figures['runs']:,} Provena runs ({figures['nodes']:,} nodes) "
+        f"written from an empty database; median of {len(figures['rounds']['raw_driver'])} "
+        "alternated rounds for register_batch and the raw driver.\n\n"
+        + table(["writer", "runs/s", "relative to register_batch", "CPU ms per run"], rows)
+    )
+
+
+def single(figures: dict[str, Any], targets: list[list[str]]) -> str:
+    concurrent = figures["concurrent"]
+    targets += [
+        ["single p50 ≤ 5 ms (16 clients)", f"{n(concurrent['p50_ms'], 1)} ms",
+         verdict(concurrent["p50_ms"] <= 5)],
+        ["single p99 ≤ 25 ms (16 clients)", f"{n(concurrent['p99_ms'], 1)} ms",
+         verdict(concurrent["p99_ms"] <= 25)],
+    ]
+    rows = [
+        [f"`POST {f['path']}`", str(f["clients"]), n(f["n"]), n(f["runs_per_s"]),
+         n(f["p50_ms"], 1), n(f["p99_ms"], 1), cpu(f["cpu_ms_per_run"])]
+        for f in (figures["one_client"], concurrent, figures["fairdp"])
+    ]
+    return (
+        f"## Single registration\n\nOne record a request, on the grown graph "
+        f"({figures['graph_nodes']:,} nodes); the FAIR-DP code runs are the same runs in "
+        "FAIR-DP's format.\n\n"
+        + table(["route", "clients", "requests", "runs/s", "p50 ms", "p99 ms",
+                 "CPU ms per run"], rows)
+    )
+
+
+def growth_batch(growth: dict[str, Any], sizes: list[str]) -> str:
+    rows = [
+        [size_name(size), n(growth[size]["graph"]["nodes"]), n(growth[size]["graph"]["edges"]),
+         n(growth[size]["runs"]), n(growth[size]["register_batch_runs_per_s"])]
+        for size in sizes
+    ]
+    return (
+        "## Graphs\n\nOne graph grown with register_batch (runs/s of each step).\n\n"
+        + table(["graph", "nodes", "relations", "runs", "register_batch runs/s"], rows)
+    )
+
+
+def lineage(
+    growth: dict[str, Any], sizes: list[str], plan: dict[str, Any], targets: list[list[str]]
+) -> str:
+    rows = []
+    for direction in ("upstream", "downstream"):
+        for depth in (2, 5, 10):
+            for size in sizes:
+                f = growth[size]["lineage"][f"{direction}_{depth}"]
+                paths = f["path_enumeration"]
+                timeouts = f["path_enumeration_timeouts"]
+                rows.append([
+                    direction, str(depth), size_name(size), n(f["median_nodes"]),
+                    n(f["p50_ms"], 1), n(f["p99_ms"], 1),
+                    (f"{n(paths['p50_ms'], 1)} ms" if paths else "–")
+                    + (f" ({timeouts} > {plan['timeout_s']:.0f} s)" if timeouts else ""),
+                    x(paths["p50_ms"] / f["p50_ms"]) if paths else "–",
+                ])
+    largest, smallest = sizes[-1], sizes[0]
+    worst = max(growth[largest]["lineage"][f"{d}_10"]["p99_ms"] for d in ("upstream", "downstream"))
+    ratio = max(
+        growth[largest]["lineage"][f"{d}_10"]["p99_ms"]
+        / growth[smallest]["lineage"][f"{d}_10"]["p99_ms"]
+        for d in ("upstream", "downstream")
+    )
+    label = size_name(largest)
+    targets += [
+        [f"lineage depth 10 p99 ≤ 50 ms on 1M (here: {label})", f"{n(worst, 1)} ms",
+         verdict(worst <= 50) + ("" if label == "1M" else " (not on 1M)")],
+        [f"lineage growth {size_name(smallest)}→1M ≤ 1.5× (here: →{label})", x(ratio),
+         verdict(ratio <= 1.5) + ("" if label == "1M" else " (not on 1M)")],
+    ]
+    return (
+        f"## Lineage\n\n`GET /lineage?id=&direction=&depth=` from {plan['lineage_queries']} "
+        "random chain ends (upstream) or chain starts (downstream) per row, one client; path "
+        "enumeration (`MATCH p=(s)-[:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|WAS_INFORMED_BY"
+        f"*1..d]->(x) RETURN p`, de-duplicated in Python, straight through the driver) from "
+        f"the first {plan['path_queries']} of them. Growth {size_name(smallest)}→{label} of "
+        f"the depth-10 p99: {x(ratio)}.\n\n"
+        + table(["direction", "depth", "graph", "nodes found", "p50 ms", "p99 ms",
+                 "path enumeration p50", "path enum. / lineage"], rows)
+    )
+
+
+def diamonds(figures: dict[str, Any], targets: list[list[str]]) -> str:
+    rows = []
+    for levels, f in ((k, v) for k, v in figures.items() if k.isdigit()):
+        timed_out = f["path_enumeration_s"] is None
+        rows.append([
+            levels, str(f["depth"]), n(f["lineage_nodes"]), n(f["lineage"]["p50_ms"], 1),
+            n(f["lineage"]["p99_ms"], 1),
+            f"> {f['timeout_s']:.0f} s (timeout)" if timed_out
+            else f"{n(f['path_enumeration_s'] * 1000, 1)} ms",
+            ("≥ " if timed_out else "") + x(f["ratio"]),
+        ])
+    if "20" in figures:
+        f = figures["20"]
+        shown = ("≥ " if f["path_enumeration_s"] is None else "") + x(f["ratio"])
+        met = f["ratio"] >= 100
+        targets.append([
+            "20 diamonds ≥ 100× path enumeration", shown,
+            verdict(met) if met or f["path_enumeration_s"] is not None
+            else f"not shown: path enumeration was stopped at {f['timeout_s']:.0f} s",
+        ])
+    return (
+        "## Stacked diamonds\n\nEach level: a run turns D_k into X_k and Y_k, a second run "
+        "joins them into D_k+1, so 2^levels paths lead from the top to D_0. Upstream from the "
+        "top at depth 4 × levels (to the bottom).\n\n"
+        + table(["levels", "depth", "nodes found", "lineage p50 ms", "lineage p99 ms",
+                 "path enumeration", "path enum. / lineage p50"], rows)
+    )
+
+
+def export(growth: dict[str, Any], sizes: list[str], targets: list[list[str]]) -> str:
+    rows = []
+    for fmt, name, target in (("provn", "PROV-N", 50_000), ("json", "PROV-JSON", 30_000)):
+        for size in sizes:
+            service = growth[size]["export"][fmt]["service"]
+            package = growth[size]["export"][fmt]["prov_package"]
+            rows.append([
+                name, size_name(size), n(service["records"]), n(service["records_per_s"]),
+                n(service.get("peak_rss_mib")), n(package["records_per_s"]),
+                n(package["peak_rss_mib"]), x(service["records_per_s"] / package["records_per_s"]),
+            ])
+        largest = growth[sizes[-1]]["export"][fmt]["service"]
+        smallest = growth[sizes[0]]["export"][fmt]["service"]
+        rate = largest["records_per_s"]
+        targets.append([f"export {name} ≥ {target:,} records/s ({size_name(sizes[-1])})",
+                        n(rate), verdict(rate >= target)])
+        if "peak_rss_mib" in largest:
+            growth_ratio = largest["peak_rss_mib"] / smallest["peak_rss_mib"]
+            targets.append([
+                f"export {name} flat memory (peak RSS {size_name(sizes[-1])} ≤ 1.25× "
+                f"{size_name(sizes[0])})", x(growth_ratio), verdict(growth_ratio <= 1.25),
+            ])
+    return (
+        "## Export\n\n`GET /prov?scope=all&format=provn|json`, streamed and read to the end; "
+        "PROV records = nodes + relations. Server peak RSS is the uvicorn process's VmHWM "
+        "(reset before each export). The prov package builds and serialises the same "
+        "document from the same generator records in a process of its own (its RSS includes "
+        "the records themselves).\n\n"
+        + table(["format", "graph", "PROV records", "records/s", "server peak RSS MiB",
+                 "prov package records/s", "prov package peak RSS MiB",
+                 "service / prov package"], rows)
+    )
