@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -451,6 +452,8 @@ def main() -> int:
     parser.add_argument("--may-wipe", action="store_true", help="NEO4J_URI may hold data")
     args = parser.parse_args()
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # a timed-out baseline is expected
+    # A plain `kill` unwinds too, so the API process and Neo4j are stopped by the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.api and not os.environ.get("NEO4J_URI"):
         parser.error("--api needs NEO4J_URI (the baselines write to the same Neo4j)")
     plan = QUICK if args.quick else FULL
