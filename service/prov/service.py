@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from uuid import uuid4
 
-from neo4j.exceptions import ConstraintError
 from prov.model import ProvDocument
 
 from prov_export.document import from_document, to_document
@@ -32,8 +31,8 @@ from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
 from service.prov import repository
-from service.records import repository as records
 from service.records.repository import RecordToWrite, content_hash
+from service.records.service import write_once
 from service.store import Store
 
 KIND = "prov_document"
@@ -202,10 +201,6 @@ async def import_document(
 ) -> Imported:
     """Write a PROV document as one record (kind `prov_document`, a fresh uuid) in one
     transaction; PROV's rules are checked by the writer (409 on a conflict)."""
-    if idempotency_key:
-        stored = await store.read(records.find_by_idempotency_key, idempotency_key)
-        if stored:
-            return _replay(stored, text)
     document = parse_document(text, fmt)
     record_id = str(uuid4())
     graph = document_graph(document, store, record_id)
@@ -218,15 +213,9 @@ async def import_document(
         idempotency_key,
         extra={"media_type": fmt.media_type, "nodes": len(graph.nodes), "edges": len(graph.edges)},
     )
-    try:
-        await store.write(records.write_new_records, [to_write])
-    except ConstraintError:
-        if not idempotency_key:
-            raise
-        stored = await store.read(records.find_by_idempotency_key, idempotency_key)
-        if stored is None:
-            raise
-        return _replay(stored, text)  # a concurrent request with the same key won
+    earlier = await write_once(store, to_write)
+    if earlier:
+        return _replay(earlier, text)
     return Imported(record_id, len(graph.nodes), len(graph.edges), created=True)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
-from neo4j.exceptions import ConstraintError
-
 from service.errors import Conflict, InvalidInput
 from service.export import prov_json
 from service.mapping import model_run_graph
@@ -17,6 +15,7 @@ from service.provena.models import (
 )
 from service.records import repository
 from service.records.repository import RecordToWrite, content_hash
+from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store
 
@@ -48,23 +47,12 @@ async def register_model_run(
     store: Store, record: ModelRunRecord, caller: str, idempotency_key: str | None
 ) -> ProvenanceRecordInfo:
     body = _body(record)
-    if idempotency_key:
-        stored = await store.read(repository.find_by_idempotency_key, idempotency_key)
-        if stored:
-            return _replay(store.settings, stored, body)
     run_id = str(uuid4())
     graph = model_run_graph(record, run_id)
     to_write = RecordToWrite(run_id, KIND, graph, body, caller, idempotency_key)
-    try:
-        await store.write(repository.write_new_records, [to_write])
-    except ConstraintError:
-        if not idempotency_key:
-            raise
-        # A concurrent request with the same key committed first.
-        stored = await store.read(repository.find_by_idempotency_key, idempotency_key)
-        if stored is None:
-            raise
-        return _replay(store.settings, stored, body)
+    earlier = await write_once(store, to_write)
+    if earlier:
+        return _replay(store.settings, earlier, body)
     return record_info(store.settings, run_id, record)
 
 
