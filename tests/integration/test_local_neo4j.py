@@ -12,6 +12,7 @@ from neo4j import GraphDatabase
 from service.local_neo4j import LocalNeo4j
 from service.settings import Settings
 from tests.conftest import ServedApp
+from tests.faults import bolt_port, restart, wait_for_status
 
 
 def test_start_status_stop_and_restart_keep_data(tmp_path: Path) -> None:
@@ -45,23 +46,10 @@ def test_start_status_stop_and_restart_keep_data(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
 
 
-def wait_for_status(url: str, status: int, within_s: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < within_s:
-        try:
-            if httpx.get(url, timeout=within_s).status_code == status:
-                return time.monotonic() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer {status} within {within_s} s")
-
-
 def test_frozen_or_killed_neo4j_gives_503_then_recovers(tmp_path: Path) -> None:
     settings = Settings()
     neo4j = LocalNeo4j(tmp_path / "data", settings.cache_dir, bolt_port=0, auth=False)
     connection = neo4j.start()
-    port = int(connection.uri.rsplit(":", 1)[1])
     app_settings = Settings(neo4j_uri=connection.uri)
     try:
         with ServedApp(app_settings) as app:
@@ -81,9 +69,7 @@ def test_frozen_or_killed_neo4j_gives_503_then_recovers(tmp_path: Path) -> None:
 
             os.kill(connection.pid, signal.SIGKILL)
             wait_for_status(health, 503, 3.0)
-            neo4j.stop()
-            neo4j = LocalNeo4j(tmp_path / "data", settings.cache_dir, bolt_port=port, auth=False)
-            neo4j.start()
+            neo4j = restart(neo4j, bolt_port(connection.uri))
             wait_for_status(health, 200, 15.0)
     finally:
         neo4j.stop()
