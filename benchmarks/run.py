@@ -69,7 +69,7 @@ class Plan:
 QUICK = Plan(
     name="quick", ingest_nodes=5_000, rounds=2, per_statement_runs=100, sizes=(10_000, 30_000),
     lineage_queries=60, path_queries=10, diamonds=(10, 20, 30), diamond_queries=20,
-    single_requests=400, timeout_s=20, heap="512m", pagecache="256m",
+    single_requests=400, timeout_s=30, heap="512m", pagecache="256m",
 )
 FULL = Plan(
     name="full", ingest_nodes=100_000, rounds=3, per_statement_runs=300,
