@@ -15,7 +15,8 @@ SET x:$(n.classes),
     x.attrs = coalesce(x.attrs, n.attrs)
 WITH x, n, kind, attrs, fresh, classes
 MATCH (r:Record {id: n.record})
-MERGE (r)-[a:ASSERTS]->(x)
+// The record is new (or just retracted, on update): it asserts each node once.
+CREATE (r)-[a:ASSERTS]->(x)
 // What this record itself says of the node, for exact per-record exports.
 SET a.bundle = n.bundle, a.attrs = n.attrs, a.classes = n.classes
 RETURN n.id AS id, n.record AS record, fresh, kind, classes, attrs

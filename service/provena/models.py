@@ -73,9 +73,13 @@ class RegisterBatchRequest(BaseModel):
 
 
 class BatchItemResult(BaseModel):
+    """One record of a batch: its run id when registered, else what was wrong. The PROV-JSON
+    of each run is at `GET /prov?id=<id>&scope=record` (building it for thousands of
+    records in one answer would cost more than writing them)."""
+
     index: int
     success: bool
-    record_info: ProvenanceRecordInfo | None = None
+    id: str | None = None
     detail: Any = None
 
 

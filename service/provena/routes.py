@@ -51,7 +51,8 @@ async def register_batch(
     request: RegisterBatchRequest, store: StoreDep, caller: WriterDep
 ) -> RegisterBatchResponse:
     """Register many records in one call. Per-record results: each record succeeds or fails
-    on its own (`results[i].success`, with `detail` naming the problem); the records are
+    on its own (`results[i].success` with the run's `id`, or `detail` naming the problem;
+    each run's PROV-JSON is at `GET /prov?id=&scope=record`); the records are
     written in transactions of up to 500, and a transaction that hits a conflict is retried
     record by record so only the bad records fail. The body must be valid as a whole (422).
     At most `PROVGRAPH_MAX_BATCH` records (default 20000) per call (413)."""

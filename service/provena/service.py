@@ -94,16 +94,8 @@ async def register_batch(
                     results[item[0]] = BatchItemResult(
                         index=item[0], success=False, detail=error.detail
                     )
-        for index, record, to_write in written:
-            results[index] = BatchItemResult(
-                index=index,
-                success=True,
-                record_info=ProvenanceRecordInfo(
-                    id=to_write.id,
-                    prov_json=prov_json(to_write.graph, store.settings),
-                    record=record,
-                ),
-            )
+        for index, _, to_write in written:
+            results[index] = BatchItemResult(index=index, success=True, id=to_write.id)
     return [results[index] for index in sorted(results)]
 
 
