@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 
@@ -71,7 +72,16 @@ def markdown(results: dict[str, Any]) -> str:
     if sizes and "export" in growth[sizes[0]]:
         out.append(export(growth, sizes, targets))
     out.insert(3, "## Targets\n\n" + table(["target", "measured", "verdict"], targets))
+    out.append(soak())
     return "\n".join(out)
+
+
+def soak(path: Path = Path(__file__).parent / "SOAK.md") -> str:
+    """The latest soak's own report (benchmarks/soak.py writes it), under a heading here."""
+    if not path.exists():
+        return "## Soak\n\nNot run yet: `python benchmarks/soak.py --minutes 3`.\n"
+    body = path.read_text().split("\n", 1)[1]
+    return "## Soak (mixed load, bounded; from `benchmarks/SOAK.md`)\n" + body
 
 
 def ingestion(figures: dict[str, Any], targets: list[list[str]]) -> str:
