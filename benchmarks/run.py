@@ -181,7 +181,8 @@ class Bench:
 
     def wipe(self) -> None:
         with self.driver.session() as session:
-            session.run(baselines.statement("wipe")).consume()
+            for name in ("wipe_relationships", "wipe"):
+                session.run(baselines.statement(name)).consume()
 
     def graph_size(self) -> dict[str, int]:
         records, _, _ = self.driver.execute_query(baselines.statement("graph_size"))

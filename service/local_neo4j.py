@@ -149,6 +149,15 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def half_of(size: str) -> str:
+    """Half of a JVM size such as `512m` or `2g`, in megabytes: transactions may use half
+    the heap, so a bigger heap (large benchmarks) also allows bigger transactions."""
+    units = {"k": 1 / 1024, "m": 1, "g": 1024}
+    number, unit = size[:-1], size[-1].lower()
+    megabytes = float(number) * units[unit] if unit in units else float(size) / 2**20
+    return f"{max(int(megabytes / 2), 64)}m"
+
+
 def _die_with_parent() -> None:
     """In the child before exec: ask Linux to SIGTERM us when the parent dies."""
     try:
@@ -307,7 +316,7 @@ class LocalNeo4j:
             "server.https.enabled": "false",
             "dbms.security.auth_enabled": "true" if self.auth else "false",
             "server.memory.pagecache.size": self.pagecache,
-            "dbms.memory.transaction.total.max": "256m",
+            "dbms.memory.transaction.total.max": half_of(self.heap),
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",
         }

@@ -31,6 +31,7 @@ log = logging.getLogger("provgraph.store")
 T = TypeVar("T")
 Work = Callable[..., Awaitable[T]]
 PING_INTERVAL_S = 0.5
+GONE_AFTER = 3  # unanswered ping bounds before running work is given up (see Store.__init__)
 SCHEMA = cypher.names("schema")
 # A schema file is named `NN_<index or constraint name>`, so the names come from the files.
 SCHEMA_NAMES = [name.removeprefix("schema/").split("_", 1)[1] for name in SCHEMA]
@@ -54,7 +55,12 @@ class Store:
         self.schema_applied = False
         self.server = ServerInfo()
         self.last_error = "not connected yet"
-        self._down = asyncio.Event()
+        # New requests are refused while Neo4j does not answer pings (`available`); work
+        # already running is cancelled only once Neo4j is surely gone (`_gone`): a refused
+        # or broken connection, or silence for GONE_AFTER bounds. A Neo4j that is merely
+        # slow under load so never loses a write that was about to commit.
+        self._gone = asyncio.Event()
+        self._silent_since: float | None = None
         self._monitor: asyncio.Task[None] | None = None
 
     async def open(self, wait_s: float = 30.0) -> None:
@@ -71,7 +77,7 @@ class Store:
             max_connection_pool_size=64,
             notifications_min_severity="OFF",
         )
-        self._down.set()
+        self._gone.set()
         deadline = asyncio.get_running_loop().time() + wait_s
         while not await self._check() and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(PING_INTERVAL_S)
@@ -101,12 +107,19 @@ class Store:
                 log.warning("Neo4j became unreachable: %s", error or type(error).__name__)
             self.available = False
             self.last_error = str(error) or type(error).__name__
-            self._down.set()
+            now = asyncio.get_running_loop().time()
+            self._silent_since = self._silent_since or now
+            silent_for = now - self._silent_since + self.settings.unavailable_after_s
+            if not isinstance(error, TimeoutError) or silent_for >= GONE_AFTER * (
+                self.settings.unavailable_after_s
+            ):
+                self._gone.set()
             return False
         if not self.available:
             log.info("Neo4j %s reachable at %s", self.server.version, self.settings.neo4j_uri)
         self.available = True
-        self._down.clear()
+        self._silent_since = None
+        self._gone.clear()
         return True
 
     async def _ping(self) -> None:
@@ -155,7 +168,7 @@ class Store:
                 return await session.execute_write(unit)
 
         task = asyncio.ensure_future(in_session())
-        down = asyncio.ensure_future(self._down.wait())
+        down = asyncio.ensure_future(self._gone.wait())
         try:
             done, _ = await asyncio.wait(
                 {task, down}, timeout=timeout + 5, return_when=asyncio.FIRST_COMPLETED

@@ -50,3 +50,9 @@ def test_config_is_loopback_only_with_modest_memory(tmp_path: Path) -> None:
 
 def test_status_is_none_without_a_running_instance(tmp_path: Path) -> None:
     assert LocalNeo4j(tmp_path, tmp_path).status() is None
+
+
+def test_transactions_may_use_half_the_heap() -> None:
+    from service.local_neo4j import half_of
+
+    assert (half_of("512m"), half_of("2g"), half_of("64m")) == ("256m", "1024m", "64m")
