@@ -328,7 +328,10 @@ class Bench:
             before = baselines.rss_kib("VmRSS", self.pid) / 1024
         received = 0
         started = time.perf_counter()
-        with self.http.stream("GET", "/prov", params={"scope": "all", "format": fmt}) as answer:
+        # No read timeout: the whole-graph stream sends its first byte only once every page
+        # is spooled, which at 1M nodes takes longer than the client's default 300 s.
+        params = {"scope": "all", "format": fmt}
+        with self.http.stream("GET", "/prov", params=params, timeout=None) as answer:
             if answer.status_code != 200:
                 raise RuntimeError(f"/prov {fmt}: {answer.read()[:300]!r}")
             for block in answer.iter_bytes():
@@ -479,6 +482,8 @@ def main() -> int:
                 phase_started = time.monotonic()
                 results[name] = phase()
                 results[name]["minutes"] = (time.monotonic() - phase_started) / 60
+                if args.json:  # what is measured survives a later phase's failure
+                    args.json.write_text(json.dumps(results, indent=2))
     results["minutes"] = (time.monotonic() - started) / 60
     args.results.write_text(report.markdown(results))
     if args.json:
