@@ -7,6 +7,7 @@ from uuid import uuid4
 
 from service.errors import Conflict, InvalidInput
 from service.export import prov_json
+from service.graph import ProvGraph
 from service.mapping import model_run_graph
 from service.provena.models import (
     BatchItemResult,
@@ -27,8 +28,10 @@ def _body(record: ModelRunRecord) -> str:
     return record.model_dump_json()
 
 
-def record_info(settings: Settings, run_id: str, record: ModelRunRecord) -> ProvenanceRecordInfo:
-    graph = model_run_graph(record, run_id)
+def record_info(
+    settings: Settings, run_id: str, record: ModelRunRecord, graph: ProvGraph
+) -> ProvenanceRecordInfo:
+    """The answer about a registered run, from the graph it was written as."""
     return ProvenanceRecordInfo(id=run_id, prov_json=prov_json(graph, settings), record=record)
 
 
@@ -40,7 +43,7 @@ def _replay(settings: Settings, stored: dict[str, Any], body: str) -> Provenance
             f"{stored['id']!r} for a different body; use a new key for a new record."
         )
     record = ModelRunRecord.model_validate_json(stored["body"])
-    return record_info(settings, stored["id"], record)
+    return record_info(settings, stored["id"], record, model_run_graph(record, stored["id"]))
 
 
 async def register_model_run(
@@ -53,7 +56,7 @@ async def register_model_run(
     earlier = await write_once(store, to_write)
     if earlier:
         return _replay(store.settings, earlier, body)
-    return record_info(store.settings, run_id, record)
+    return record_info(store.settings, run_id, record, graph)
 
 
 async def register_batch(
@@ -105,7 +108,7 @@ async def update_model_run(
     graph = model_run_graph(record, run_id)
     new = RecordToWrite(run_id, KIND, graph, _body(record), caller)
     updated = await store.write(repository.replace_record, new, reason)
-    return record_info(store.settings, run_id, record), int(updated["version"])
+    return record_info(store.settings, run_id, record, graph), int(updated["version"])
 
 
 async def delete_model_run(store: Store, record_id: str, trial: bool) -> list[dict[str, Any]]:
