@@ -54,6 +54,7 @@ from service.graph import (
     Node,
     NodeRef,
     ProvGraph,
+    utc,
 )
 
 # ---------------------------------------------------------------------------- export
@@ -149,7 +150,7 @@ def _activity_times(node: Node) -> Attributes:
     start_name, end_name = ACTIVITY_TIMES
     for name, epoch in ((start_name, node.start_time), (end_name, node.end_time)):
         if name not in asserted and epoch is not None:
-            asserted[name] = datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC)
+            asserted[name] = utc(epoch)
     return list(asserted.items())
 
 

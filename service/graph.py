@@ -14,6 +14,7 @@ document) becomes before it is written, and what the exporter turns into a PROV 
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,11 @@ RELATION_NAMES = {neo4j: prov for prov, neo4j in RELATION_TYPES.items()}
 # What lineage follows (SPEC §5): dependencies, not responsibility.
 LINEAGE_TYPES = ("USED", "WAS_GENERATED_BY", "WAS_DERIVED_FROM", "WAS_INFORMED_BY")
 AGENT_TYPES = ("WAS_ASSOCIATED_WITH", "WAS_ATTRIBUTED_TO", "ACTED_ON_BEHALF_OF")
+
+
+def utc(epoch_seconds: float) -> datetime.datetime:
+    """A stored time (epoch seconds, see `Node.start_time`) as an aware UTC datetime."""
+    return datetime.datetime.fromtimestamp(epoch_seconds, tz=datetime.UTC)
 
 
 @dataclass(frozen=True)

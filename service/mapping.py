@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 from typing import Any
 
@@ -23,6 +22,7 @@ from service.graph import (
     NodeRef,
     ProvGraph,
     conflicting_uses,
+    utc,
 )
 from service.provena.models import ModelRunRecord
 
@@ -31,10 +31,6 @@ def _loc(loc: tuple[str | int, ...]) -> str:
     return ".".join(f"[{part}]" if isinstance(part, int) else part for part in loc).replace(
         ".[", "["
     )
-
-
-def utc(epoch_seconds: float) -> datetime.datetime:
-    return datetime.datetime.fromtimestamp(epoch_seconds, tz=datetime.UTC)
 
 
 def check_uses(uses: list[IdUse], used: list[IdUse], generated: list[IdUse]) -> None:

@@ -16,6 +16,7 @@ from neo4j.exceptions import ConstraintError
 
 from service.errors import NotFound
 from service.fairdp.models import CodeRunIn, CodeRunPatch
+from service.graph import utc
 from service.mapping import code_run_graph
 from service.records import repository
 from service.records.repository import RecordToWrite
@@ -33,7 +34,7 @@ def iso(moment: datetime.datetime) -> str:
 
 
 def iso_epoch(seconds: float) -> str:
-    return iso(datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC))
+    return iso(utc(seconds))
 
 
 def _to_write(run: CodeRunIn, run_id: str, caller: str) -> RecordToWrite:

@@ -13,7 +13,7 @@ from prov.model import Literal
 
 from prov_export.values import decode_attributes
 from service.errors import BadRequest, InvalidInput, NotFound
-from service.graph import ACTIVITY, AGENT, ENTITY, PROV_CLASSES, RELATION_NAMES, NodeRef
+from service.graph import ACTIVITY, AGENT, ENTITY, PROV_CLASSES, RELATION_NAMES, NodeRef, utc
 from service.lineage import repository
 from service.lineage.models import (
     DerivationPath,
@@ -299,9 +299,7 @@ def plain_attributes(encoded: str | None) -> dict[str, Any]:
 
 
 def epoch_to_datetime(seconds: float | None) -> datetime.datetime | None:
-    if seconds is None:
-        return None
-    return datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    return None if seconds is None else utc(seconds)
 
 
 def wanted(node: dict[str, Any], query: LineageQuery) -> bool:

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 import cypher
 from service.deps import StoreDep
 from service.errors import BadRequest
+from service.graph import utc
 
 router = APIRouter(tags=["runs"])
 DIALECTS = {"ModelRun": "provena", "CodeRun": "fair-data-pipeline"}
@@ -33,7 +34,7 @@ class RunPage(BaseModel):
 
 
 def _time(epoch: float | None) -> datetime.datetime | None:
-    return None if epoch is None else datetime.datetime.fromtimestamp(epoch, tz=datetime.UTC)
+    return None if epoch is None else utc(epoch)
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
