@@ -113,7 +113,12 @@ def refuse_to_wipe_real_data(server: Neo4jUnderTest) -> None:
 
 @pytest.fixture(scope="session")
 def db(neo4j_server: Neo4jUnderTest) -> Iterator[Driver]:
+    """A driver on the test server, its schema applied as the service applies it at start,
+    so plans and constraints do not depend on whether an app was started first."""
     with neo4j_server.driver() as driver:
+        for name in cypher.names("schema"):
+            driver.execute_query(cypher.load(name))
+        driver.execute_query(cypher.load("admin/await_indexes"))
         yield driver
 
 
