@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from functools import lru_cache
 from typing import Any
 
 from prov.identifier import Identifier, Namespace, QualifiedName
@@ -22,7 +23,14 @@ def encode_name(name: QualifiedName) -> dict[str, str]:
 
 
 def decode_name(data: dict[str, str]) -> QualifiedName:
-    return QualifiedName(Namespace(data["p"], data["ns"]), data["l"])
+    return _name(data["p"], data["ns"], data["l"])
+
+
+@lru_cache(maxsize=65_536)
+def _name(prefix: str, uri: str, localpart: str) -> QualifiedName:
+    # Attribute names and type values repeat on every node of a kind; building prov's
+    # Namespace and QualifiedName once each is most of what decoding costs.
+    return QualifiedName(Namespace(prefix, uri), localpart)
 
 
 def encode_value(value: Any) -> dict[str, Any]:
@@ -82,4 +90,18 @@ def encode_attributes(attributes: Attributes) -> str:
 def decode_attributes(text: str | None) -> Attributes:
     if not text:
         return []
-    return [(decode_name(key), decode_value(value)) for key, value in json.loads(text)]
+    if len(text) <= CACHED_TEXT:
+        return list(_decoded(text))
+    return list(_decode(text))
+
+
+# Many nodes hold the very same short attributes ([prov:type = pg:Dataset]): decoded once.
+# A caller gets its own list; the values in it are immutable.
+CACHED_TEXT = 512
+
+
+def _decode(text: str) -> tuple[tuple[QualifiedName, Any], ...]:
+    return tuple((decode_name(key), decode_value(value)) for key, value in json.loads(text))
+
+
+_decoded = lru_cache(maxsize=4096)(_decode)

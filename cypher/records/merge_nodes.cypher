@@ -1,6 +1,7 @@
 // Upsert the PROV nodes of a batch of records; each row names the record asserting it.
-// Returns what each node was before this write, so conflicting kinds are caught after the
-// node lock is held (two concurrent writers cannot both miss each other).
+// Returns what each node that already existed was before this write (by row index `i`), so
+// conflicting kinds are caught after the node lock is held (two concurrent writers cannot
+// both miss each other); its attrs only when they differ from the row's.
 UNWIND $nodes AS n
 MERGE (x:Node {id: n.id})
   ON CREATE SET x.kind = n.kind, x.fresh = true
@@ -19,4 +20,5 @@ MATCH (r:Record {id: n.record})
 CREATE (r)-[a:ASSERTS]->(x)
 // What this record itself says of the node, for exact per-record exports.
 SET a.bundle = n.bundle, a.attrs = n.attrs, a.classes = n.classes
-RETURN n.id AS id, n.record AS record, fresh, kind, classes, attrs
+WITH n, fresh, kind, classes, attrs WHERE NOT fresh
+RETURN n.i AS i, kind, classes, CASE WHEN attrs = n.attrs THEN null ELSE attrs END AS attrs

@@ -82,9 +82,15 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         ),
         key=lambda row: row["id"],  # one lock order for every writer: fewer deadlocks
     )
-    written = await _run(tx, "records/merge_nodes", nodes=nodes)
-    await _check_kinds(tx, nodes, written)
-    await _merge_attributes(tx, nodes, written)
+    for i, row in enumerate(nodes):
+        row["i"] = i
+    # What the nodes that existed already were, paired with the rows that met them.
+    existing = [
+        (nodes[before["i"]], before)
+        for before in await _run(tx, "records/merge_nodes", nodes=nodes)
+    ]
+    await _check_kinds(tx, existing)
+    await _merge_attributes(tx, existing)
     edges: list[dict[str, Any]] = [
         {
             "type": edge.type,
@@ -105,13 +111,12 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         await _check_unique_generation(tx, generated)
 
 
-async def _check_kinds(
-    tx: AsyncManagedTransaction, nodes: list[dict[str, Any]], written: list[dict[str, Any]]
-) -> None:
+Met = list[tuple[dict[str, Any], dict[str, Any]]]  # (row written, the node before it)
+
+
+async def _check_kinds(tx: AsyncManagedTransaction, existing: Met) -> None:
     conflicts = []
-    for row, before in zip(nodes, written, strict=True):
-        if before["fresh"]:
-            continue
+    for row, before in existing:
         if kinds_conflict(
             tuple(before["classes"]), before["kind"], tuple(row["classes"]), row["kind"]
         ):
@@ -128,13 +133,12 @@ async def _check_kinds(
     )
 
 
-async def _merge_attributes(
-    tx: AsyncManagedTransaction, nodes: list[dict[str, Any]], written: list[dict[str, Any]]
-) -> None:
+async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
     merged: dict[str, str] = {}
-    for row, before in zip(nodes, written, strict=True):
+    for row, before in existing:
+        # No attrs: the node had none (it takes the row's) or the very same as the row.
         stored = merged.get(row["id"], before["attrs"])
-        if before["fresh"] or stored is None or stored == row["attrs"]:
+        if before["attrs"] is None or stored == row["attrs"]:
             continue
         attributes = decode_attributes(stored)
         attributes += [a for a in decode_attributes(row["attrs"]) if a not in attributes]

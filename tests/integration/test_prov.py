@@ -12,6 +12,7 @@ import httpx
 import pytest
 from neo4j import Driver
 from prov.constants import PROV_ATTR_ENDTIME, PROV_ATTR_STARTTIME, PROV_ROLE
+from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvActivity, ProvAssociation, ProvDocument, ProvRecord
 from prov.tests import examples
 
@@ -21,6 +22,8 @@ from prov_export.formats import FORMATS, get_format
 from tests.payloads import model_run, seed_code_run
 
 LOSSLESS = ("json", "provn", "xml")
+
+EX = Namespace("ex", "http://example.org/")
 
 
 @pytest.fixture(autouse=True)
@@ -222,6 +225,21 @@ def test_documents_sharing_nodes_each_export_their_own(client: httpx.Client) -> 
     ids = [import_document(client, document).json()["id"] for document in (one, two)]
     assert documents_equal(export(client, ids[0]), one)
     assert documents_equal(export(client, ids[1]), two)
+
+
+def test_a_node_several_documents_declare_holds_what_each_said(client: httpx.Client) -> None:
+    # The graph's node holds the union; each record's own export keeps what it said.
+    for value in ("first", "second", "first"):
+        document = ProvDocument()
+        ex = document.add_namespace("ex", "http://example.org/")
+        document.entity(ex["shared"], {ex["said"]: value})
+        document.activity(ex[f"act-{value}"], "2020-01-01T00:00:00")
+        document.used(ex[f"act-{value}"], ex["shared"])
+        assert import_document(client, document).status_code == 201
+    graph = export(client, "http://example.org/shared", scope="downstream", depth=1)
+    [shared] = [r for r in graph.get_records() if r.identifier == QualifiedName(EX, "shared")]
+    said = [value for name, value in shared.attributes if name.localpart == "said"]
+    assert sorted(said) == ["first", "second"]
 
 
 def test_anonymous_relation_ids_belong_to_their_document(client: httpx.Client, db: Driver) -> None:
