@@ -29,6 +29,7 @@ from service.graph import ProvGraph
 SPOOL_IN_MEMORY = 4 * 1024 * 1024  # bytes per group before it goes to disk
 READ_BLOCK = 64 * 1024
 STREAMABLE = ("provn", "json")
+ELEMENT_SECTIONS = ("entity", "activity", "agent")
 
 
 class _Spools:
@@ -65,8 +66,10 @@ def serialise_chunks(
     """The text of one PROV-N or PROV-JSON document holding every chunk, piece by piece.
 
     Every identified record must come in one chunk with the other records of its type and
-    id (nodes and edges are one record each, so this holds for graphs from the store);
-    a violation raises ValueError before any text is yielded. Notes (`dangling`) apply to
+    id: the store's pages hold each node once, and an edge in the page of its source.
+    For PROV-JSON, where one id in two chunks would become a duplicate key, identified
+    relations are checked (ValueError before any text is yielded); elements are not, as
+    that would keep every node id of the graph in memory. Notes (`dangling`) apply to
     their chunk and every later one: send a record's notes with the first chunk.
     """
     if fmt not in STREAMABLE:
@@ -144,7 +147,8 @@ class _JsonWriter:
 
     def __init__(self) -> None:
         self.spools = _Spools()
-        self.keys: set[tuple[str | None, str, str]] = set()  # (bundle, section, record id)
+        # (bundle, section, id) of identified relations; element ids are unique per page.
+        self.keys: set[tuple[str | None, str, str]] = set()
         self.anonymous = 0
         self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)
         self.bundle_prefixes: dict[str, dict[str, str]] = {}
@@ -174,6 +178,8 @@ class _JsonWriter:
             # prov numbers unidentified relations per document; number them once here.
             self.anonymous += 1
             return f"_:id{self.anonymous}"
+        if section in ELEMENT_SECTIONS:
+            return key
         if (bundle, section, key) in self.keys:
             raise ValueError(
                 f"{section} {key!r} comes in two chunks; records sharing an id must share a chunk"

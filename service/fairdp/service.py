@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import ConstraintError
 
 from service.errors import NotFound
 from service.fairdp.models import CodeRunIn, CodeRunPatch
@@ -20,6 +20,7 @@ from service.graph import utc
 from service.mapping import code_run_graph
 from service.records import repository
 from service.records.repository import RecordToWrite
+from service.records.service import write_or_find
 from service.store import Store
 
 KIND = "code_run"
@@ -62,16 +63,12 @@ async def register_code_run(
 ) -> tuple[dict[str, Any], bool]:
     """The stored record and whether it is new; a uuid seen before returns the first one."""
     run_id = str(run.uuid or uuid4())
-    existing = await store.read(repository.get_record, run_id)
-    if existing:
-        return existing, False
-    try:
-        return await store.write(_create, _to_write(run, run_id, caller)), True
-    except ConstraintError:
-        existing = await store.read(repository.get_record, run_id)  # a concurrent twin won
-        if existing is None:
-            raise
-        return existing, False
+    find = partial(store.read, repository.get_record, run_id)
+    stored, earlier = await write_or_find(store, _create, _to_write(run, run_id, caller), find)
+    if earlier is not None:
+        return earlier, False
+    assert stored is not None
+    return stored, True
 
 
 async def get_code_run(store: Store, seq: int) -> dict[str, Any]:

@@ -1,35 +1,53 @@
 """Reading records back as they were submitted, with their metadata and history."""
 
 import json
-from typing import Any
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any, TypeVar
 
+from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
 from service.errors import NotFound
 from service.records import repository
 from service.records.repository import RecordToWrite
-from service.store import Store
+from service.store import Store, Work
+
+T = TypeVar("T")
+
+
+Find = Callable[[], Awaitable[dict[str, Any] | None]]
+
+
+async def write_or_find(
+    store: Store, create: Work[T], to_write: RecordToWrite, find: Find | None
+) -> tuple[T | None, dict[str, Any] | None]:
+    """`create(tx, to_write)` in one write transaction unless `find` finds the record an
+    earlier request wrote: `(what create returned, None)` when this call wrote, else
+    `(None, the earlier record)`, also when a concurrent twin committed first (this write
+    then fails a unique constraint: the record id or the Idempotency-Key)."""
+    if find and (earlier := await find()):
+        return None, earlier
+    try:
+        return await store.write(create, to_write), None
+    except ConstraintError:
+        earlier = await find() if find else None
+        if earlier is None:
+            raise
+        return None, earlier
 
 
 async def write_once(store: Store, to_write: RecordToWrite) -> dict[str, Any] | None:
     """Write a new record once per Idempotency-Key. None when this call wrote it; else the
     record that an earlier, or a concurrent, request with the same key wrote."""
     key = to_write.idempotency_key
-    if key:
-        stored = await store.read(repository.find_by_idempotency_key, key)
-        if stored:
-            return stored
-    try:
-        await store.write(repository.write_new_records, [to_write])
-    except ConstraintError:
-        if not key:
-            raise
-        # The unique key constraint let one of the concurrent duplicates commit first.
-        stored = await store.read(repository.find_by_idempotency_key, key)
-        if stored is None:
-            raise
-        return stored
-    return None
+    find = partial(store.read, repository.find_by_idempotency_key, key) if key else None
+    _, earlier = await write_or_find(store, _write_one, to_write, find)
+    return earlier
+
+
+async def _write_one(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> None:
+    await repository.write_new_records(tx, [to_write])
 
 
 async def get_record(store: Store, record_id: str) -> dict[str, Any]:

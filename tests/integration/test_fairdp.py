@@ -1,5 +1,7 @@
 """FAIR-DP code runs through HTTP on the real app and Neo4j (SPEC §3.2, §4)."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 from neo4j import Driver
 
@@ -51,6 +53,17 @@ def test_same_uuid_twice_gives_the_first_run_and_writes_nothing(
     assert again.status_code == 200 and again.json() == first.json()
     after, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
     assert after[0].data() == records[0].data()
+
+
+def test_concurrent_posts_of_one_uuid_give_one_run(client: httpx.Client, db: Driver) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(
+            pool.map(lambda _: client.post("/api/code_run/", json=seed_code_run()), range(8))
+        )
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201]
+    assert len({r.json()["url"] for r in responses}) == 1
+    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
+    assert records[0]["records"] == 1
 
 
 def test_patch_replaces_lists_and_delete_removes(client: httpx.Client) -> None:
