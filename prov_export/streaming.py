@@ -147,7 +147,7 @@ class _JsonWriter:
 
     def __init__(self) -> None:
         self.spools = _Spools()
-        # (bundle, section, id) of identified relations; element ids are unique per page.
+        # (bundle, section, id) of identified relations; the store sends each node once.
         self.keys: set[tuple[str | None, str, str]] = set()
         self.anonymous = 0
         self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)

@@ -43,6 +43,12 @@ class ServerInfo:
     edition: str = ""
 
 
+async def fetch(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:
+    """Every row of one named statement (`cypher/<statement>.cypher`) as a dict."""
+    result = await tx.run(cypher.load(statement), **params)
+    return [record.data() async for record in result]
+
+
 def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
 

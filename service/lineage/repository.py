@@ -20,6 +20,7 @@ from neo4j import AsyncManagedTransaction
 
 import cypher
 from service.lineage.walk import Direction, Step, Walk
+from service.store import fetch
 
 UPSTREAM, DOWNSTREAM = "upstream", "downstream"
 LINEAGE_STEPS = {UPSTREAM: "lineage/upstream_step", DOWNSTREAM: "lineage/downstream_step"}
@@ -98,8 +99,7 @@ async def read_lineage(
         agent_steps += await steps(tx, "lineage/delegations", ids=agents)
     ids = list(found.levels)
     ids += sorted({step.target for step in agent_steps} - set(ids))
-    result = await tx.run(cypher.load("lineage/nodes"), ids=ids)
-    nodes = [dict(row) async for row in result]
+    nodes = await fetch(tx, "lineage/nodes", ids=ids)
     return LineageRows(found, nodes, agent_steps)
 
 
@@ -134,7 +134,6 @@ async def read_node(tx: AsyncManagedTransaction, node_id: str) -> bool:
 async def read_paths(
     tx: AsyncManagedTransaction, source: str, target: str, max_depth: int
 ) -> list[dict[str, Any]]:
-    result = await tx.run(
-        cypher.load("lineage/shortest_paths"), source=source, target=target, max_depth=max_depth
+    return await fetch(
+        tx, "lineage/shortest_paths", source=source, target=target, max_depth=max_depth
     )
-    return [dict(row) async for row in result]

@@ -9,14 +9,9 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-import cypher
 from prov_export.values import decode_attributes
 from service.graph import Edge, Node, ProvGraph
-
-
-async def _run(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:
-    result = await tx.run(cypher.load(f"prov/{statement}"), **params)
-    return [record.data() async for record in result]
+from service.store import fetch
 
 
 def _edge(row: dict[str, Any]) -> Edge:
@@ -71,12 +66,14 @@ def _loads(text: str | None, default: Any) -> Any:
 
 async def record_graph(tx: AsyncManagedTransaction, record_id: str) -> ProvGraph | None:
     """The graph one record registered, exactly; None when there is no such record."""
-    rows = await _run(tx, "record", id=record_id)
+    rows = await fetch(tx, "prov/record", id=record_id)
     if not rows:
         return None
     record = rows[0]
-    nodes = [_record_node(row, record_id) for row in await _run(tx, "record_nodes", id=record_id)]
-    edges = [_edge(row) for row in await _run(tx, "record_edges", id=record_id)]
+    nodes = [
+        _record_node(row, record_id) for row in await fetch(tx, "prov/record_nodes", id=record_id)
+    ]
+    edges = [_edge(row) for row in await fetch(tx, "prov/record_edges", id=record_id)]
     return ProvGraph(
         nodes={node.id: node for node in nodes},
         edges=edges,
@@ -87,16 +84,18 @@ async def record_graph(tx: AsyncManagedTransaction, record_id: str) -> ProvGraph
 
 async def nodes_graph(tx: AsyncManagedTransaction, node_ids: list[str]) -> ProvGraph:
     """The nodes with these ids and every relation leaving them (callers filter edges)."""
-    nodes = [_node(row) for row in await _run(tx, "nodes_by_id", ids=node_ids)]
-    edges = [_edge(row) for row in await _run(tx, "outgoing_edges", ids=node_ids)]
+    nodes = [_node(row) for row in await fetch(tx, "prov/nodes_by_id", ids=node_ids)]
+    edges = [_edge(row) for row in await fetch(tx, "prov/outgoing_edges", ids=node_ids)]
     return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
 
 
 async def node_page(tx: AsyncManagedTransaction, after: str, limit: int) -> ProvGraph:
     """Up to `limit` nodes with ids after `after`, in id order, and the relations leaving
     them: every edge appears in exactly one page, the page of its source."""
-    nodes = [_node(row) for row in await _run(tx, "node_page", after=after, limit=limit)]
-    edges = [_edge(row) for row in await _run(tx, "outgoing_edges", ids=[n.id for n in nodes])]
+    nodes = [_node(row) for row in await fetch(tx, "prov/node_page", after=after, limit=limit)]
+    edges = [
+        _edge(row) for row in await fetch(tx, "prov/outgoing_edges", ids=[n.id for n in nodes])
+    ]
     return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
 
 
@@ -110,7 +109,7 @@ class GraphNotes:
 
 async def all_notes(tx: AsyncManagedTransaction) -> GraphNotes:
     notes = GraphNotes()
-    for row in await _run(tx, "record_notes"):
+    for row in await fetch(tx, "prov/record_notes"):
         for prefix, uri in _loads(row["namespaces"], {}).items():
             # The oldest record keeps a prefix; a later one naming another IRI with it is
             # written under a prefix prov derives instead.

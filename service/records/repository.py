@@ -15,10 +15,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-import cypher
 from prov_export.values import decode_attributes, encode_attributes
 from service.errors import Conflict, NotFound
 from service.graph import ProvGraph, kinds_conflict
+from service.store import fetch
 
 
 @dataclass
@@ -52,14 +52,9 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-async def _run(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[dict[str, Any]]:
-    result = await tx.run(cypher.load(statement), **params)
-    return [record.data() async for record in result]
-
-
 async def write_new_records(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
     """Create the records and write their graphs, checking PROV's rules before commit."""
-    await _run(tx, "records/create_records", records=[r.properties() for r in records])
+    await fetch(tx, "records/create_records", records=[r.properties() for r in records])
     await write_graphs(tx, [(r.id, r.graph) for r in records])
 
 
@@ -87,7 +82,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
     # What the nodes that existed already were, paired with the rows that met them.
     existing = [
         (nodes[before["i"]], before)
-        for before in await _run(tx, "records/merge_nodes", nodes=nodes)
+        for before in await fetch(tx, "records/merge_nodes", nodes=nodes)
     ]
     await _check_kinds(tx, existing)
     await _merge_attributes(tx, existing)
@@ -105,7 +100,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         for record_id, graph in graphs
         for edge in graph.edges
     ]
-    await _run(tx, "records/merge_edges", edges=edges)
+    await fetch(tx, "records/merge_edges", edges=edges)
     generated = sorted({e["source"] for e in edges if e["type"] == "WAS_GENERATED_BY"})
     if generated:
         await _check_unique_generation(tx, generated)
@@ -124,7 +119,7 @@ async def _check_kinds(tx: AsyncManagedTransaction, existing: Met) -> None:
     if not conflicts:
         return
     row, before = conflicts[0]
-    earlier = await _run(tx, "records/asserted_by", id=row["id"], exclude=row["record"])
+    earlier = await fetch(tx, "records/asserted_by", id=row["id"], exclude=row["record"])
     earlier_records = ", ".join(repr(r["record"]) for r in earlier) or "an earlier record"
     raise Conflict(
         f"id {row['id']!r} is already registered as {before['kind'] or '/'.join(before['classes'])}"
@@ -145,11 +140,11 @@ async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
         merged[row["id"]] = encode_attributes(attributes)
     if merged:
         rows = [{"id": node_id, "attrs": attrs} for node_id, attrs in merged.items()]
-        await _run(tx, "records/set_node_attributes", rows=rows)
+        await fetch(tx, "records/set_node_attributes", rows=rows)
 
 
 async def _check_unique_generation(tx: AsyncManagedTransaction, entity_ids: list[str]) -> None:
-    clashes = await _run(tx, "records/generation_conflicts", entity_ids=entity_ids)
+    clashes = await fetch(tx, "records/generation_conflicts", entity_ids=entity_ids)
     if clashes:
         clash = clashes[0]
         raise Conflict(
@@ -160,12 +155,12 @@ async def _check_unique_generation(tx: AsyncManagedTransaction, entity_ids: list
 
 
 async def find_by_idempotency_key(tx: AsyncManagedTransaction, key: str) -> dict[str, Any] | None:
-    rows = await _run(tx, "records/find_by_idempotency_key", key=key)
+    rows = await fetch(tx, "records/find_by_idempotency_key", key=key)
     return rows[0]["record"] if rows else None
 
 
 async def get_record(tx: AsyncManagedTransaction, record_id: str) -> dict[str, Any] | None:
-    rows = await _run(tx, "records/get", id=record_id)
+    rows = await fetch(tx, "records/get", id=record_id)
     return rows[0]["record"] if rows else None
 
 
@@ -176,7 +171,7 @@ REMOVE_NODE, REMOVE_LINK, REMOVE_RECORD_FROM_LINK, REMOVE_RECORD_FROM_NODE = "2"
 async def plan_retraction(tx: AsyncManagedTransaction, record_id: str) -> list[dict[str, Any]]:
     """What taking the record out of the graph changes, as a Provena-style diff."""
     diff: list[dict[str, Any]] = []
-    for edge in await _run(tx, "records/planned_edge_removals", id=record_id):
+    for edge in await fetch(tx, "records/planned_edge_removals", id=record_id):
         link = {"source": edge["source"], "target": edge["target"], "type": edge["type"]}
         if edge["removed"]:
             diff.append({"action_type": REMOVE_LINK, "action": "remove_link", "link": link})
@@ -189,7 +184,7 @@ async def plan_retraction(tx: AsyncManagedTransaction, record_id: str) -> list[d
                     "record_id": record_id,
                 }
             )
-    for node in await _run(tx, "records/planned_node_removals", id=record_id):
+    for node in await fetch(tx, "records/planned_node_removals", id=record_id):
         if node["removed"]:
             diff.append(
                 {"action_type": REMOVE_NODE, "action": "remove_node", "node_id": node["id"]}
@@ -208,8 +203,8 @@ async def plan_retraction(tx: AsyncManagedTransaction, record_id: str) -> list[d
 
 
 async def retract(tx: AsyncManagedTransaction, record_id: str) -> None:
-    await _run(tx, "records/retract_edges", id=record_id)
-    await _run(tx, "records/retract_nodes", id=record_id)
+    await fetch(tx, "records/retract_edges", id=record_id)
+    await fetch(tx, "records/retract_nodes", id=record_id)
 
 
 async def delete_record(
@@ -221,7 +216,7 @@ async def delete_record(
     diff = await plan_retraction(tx, record_id)
     if not trial:
         await retract(tx, record_id)
-        await _run(tx, "records/delete_record", id=record_id)
+        await fetch(tx, "records/delete_record", id=record_id)
     return diff
 
 
@@ -257,22 +252,22 @@ async def replace_record(
         "updated_by": new.created_by,
         **new.extra,
     }
-    await _run(tx, "records/update_record", id=new.id, changes=changes)
+    await fetch(tx, "records/update_record", id=new.id, changes=changes)
     return {**old, **changes}
 
 
 async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
-    rows = await _run(tx, "records/next_sequence", name=name)
+    rows = await fetch(tx, "records/next_sequence", name=name)
     return int(rows[0]["value"])
 
 
 async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> dict[str, Any] | None:
-    rows = await _run(tx, "records/get_by_seq", kind=kind, seq=seq)
+    rows = await fetch(tx, "records/get_by_seq", kind=kind, seq=seq)
     return rows[0]["record"] if rows else None
 
 
 async def list_code_runs(
     tx: AsyncManagedTransaction, filters: dict[str, Any], before: int | None, limit: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    rows = await _run(tx, "records/list_code_runs", **filters, before=before, limit=limit)
+    rows = await fetch(tx, "records/list_code_runs", **filters, before=before, limit=limit)
     return int(rows[0]["count"]), list(rows[0]["page"])

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel
 
-import cypher
 from service.deps import StoreDep
 from service.errors import BadRequest
 from service.graph import utc
+from service.store import fetch
 
 router = APIRouter(tags=["runs"])
 DIALECTS = {"ModelRun": "provena", "CodeRun": "fair-data-pipeline"}
@@ -50,8 +50,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
 
 
 async def _list_runs(tx: AsyncManagedTransaction, params: dict[str, Any]) -> list[dict[str, Any]]:
-    result = await tx.run(cypher.load("runs/list_runs"), **params)
-    return [record.data() async for record in result]
+    return await fetch(tx, "runs/list_runs", **params)
 
 
 @router.get("/runs", responses={400: {"description": "a cursor this service did not give out"}})

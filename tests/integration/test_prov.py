@@ -228,10 +228,10 @@ def test_documents_sharing_nodes_each_export_their_own(client: httpx.Client) -> 
 
 
 def test_a_node_several_documents_declare_holds_what_each_said(client: httpx.Client) -> None:
-    # The graph's node holds the union; each record's own export keeps what it said.
+    # The graph's node holds the union of what the documents said about it.
     for value in ("first", "second", "first"):
         document = ProvDocument()
-        ex = document.add_namespace("ex", "http://example.org/")
+        ex = document.add_namespace(EX)
         document.entity(ex["shared"], {ex["said"]: value})
         document.activity(ex[f"act-{value}"], "2020-01-01T00:00:00")
         document.used(ex[f"act-{value}"], ex["shared"])
