@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -100,7 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await store.close()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served by the app itself (under
+    # /static-offline-docs), so they work on machines without internet.
+    app = FastAPIOffline(
         title="provgraph",
         version="0.1.0",
         description=DESCRIPTION,

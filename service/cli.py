@@ -18,7 +18,7 @@ def local_neo4j(settings: Settings, args: argparse.Namespace) -> LocalNeo4j:
     return LocalNeo4j(
         Path(args.data_dir) if args.data_dir else settings.data_dir,
         settings.cache_dir,
-        bolt_port=args.bolt_port,
+        bolt_port=args.bolt_port if args.bolt_port is not None else settings.neo4j_bolt_port,
         auth=not getattr(args, "no_auth", False),
         heap=settings.neo4j_heap,
         pagecache=settings.neo4j_pagecache,
@@ -91,7 +91,10 @@ def parser() -> argparse.ArgumentParser:
             "--data-dir", help="local Neo4j data folder (default ~/.provgraph/neo4j)"
         )
         command.add_argument(
-            "--bolt-port", type=int, default=7687, help="local Neo4j Bolt port (0: a free one)"
+            "--bolt-port",
+            type=int,
+            help="pin the local Neo4j's Bolt port (0: any free one; default: 7687, or a free "
+            "port when 7687 is taken; also PROVGRAPH_NEO4J_BOLT_PORT)",
         )
 
     serve_command = commands.add_parser("serve", help="run the API (with a local Neo4j by default)")

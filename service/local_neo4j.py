@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import os
 import re
 import secrets
@@ -36,6 +37,8 @@ ALTERNATIVES = (
     "server, or run `docker compose up`."
 )
 STARTUP_TIMEOUT_S = 180.0
+log = logging.getLogger("provgraph")
+DEFAULT_BOLT_PORT = 7687
 
 
 class LauncherError(RuntimeError):
@@ -174,13 +177,14 @@ class LocalNeo4j:
         data_dir: Path,
         cache_dir: Path,
         *,
-        bolt_port: int = 7687,
+        bolt_port: int | None = None,
         auth: bool = True,
         heap: str = "512m",
         pagecache: str = "256m",
     ) -> None:
         self.data_dir = data_dir
         self.cache_dir = cache_dir
+        # None: 7687, or a free port when 7687 is taken; 0: any free port; else pinned.
         self.bolt_port = bolt_port
         self.auth = auth
         self.heap = heap
@@ -218,14 +222,9 @@ class LocalNeo4j:
                 f"A local Neo4j already runs on {self.data_dir} (pid {running.pid}, "
                 f"{running.uri}); stop it with `provgraph neo4j stop`."
             )
+        port = self.choose_port()
         java = java_executable()
         lib = resolve_jars(self.cache_dir)
-        port = self.bolt_port if self.bolt_port else free_port()
-        if not port_is_free(port):
-            raise LauncherError(
-                f"Bolt port {port} is taken; pass --bolt-port 0 for a free port or stop what "
-                "listens there."
-            )
         self._write_config(port)
         self.console_file.parent.mkdir(parents=True, exist_ok=True)
         console = self.console_file.open("ab")
@@ -263,6 +262,29 @@ class LocalNeo4j:
         self.state_file.write_text(json.dumps(asdict(connection)))
         self.state_file.chmod(0o600)
         return connection
+
+    def choose_port(self) -> int:
+        """The Bolt port to start on, decided before anything is downloaded: a pinned port
+        must be free; without a pin, 7687 when free, else any free loopback port."""
+        if self.bolt_port:
+            if not port_is_free(self.bolt_port):
+                raise LauncherError(
+                    f"Bolt port {self.bolt_port} is taken (pinned by --bolt-port or "
+                    "PROVGRAPH_NEO4J_BOLT_PORT); stop what listens there, pin another port, or "
+                    "unset the pin to let provgraph choose a free one."
+                )
+            return self.bolt_port
+        if self.bolt_port is None and port_is_free(DEFAULT_BOLT_PORT):
+            return DEFAULT_BOLT_PORT
+        port = free_port()
+        if self.bolt_port is None:
+            log.info(
+                "Bolt port %s is taken: the local Neo4j listens on 127.0.0.1:%s instead "
+                "(`provgraph neo4j status` prints it)",
+                DEFAULT_BOLT_PORT,
+                port,
+            )
+        return port
 
     def stop(self, timeout_s: float = 60.0) -> bool:
         """SIGTERM, wait, then SIGKILL. True when an instance was running."""

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # Local Neo4j sizing: modest, for a small shared machine.
     neo4j_heap: str = Field(default="512m", validation_alias="PROVGRAPH_NEO4J_HEAP")
     neo4j_pagecache: str = Field(default="256m", validation_alias="PROVGRAPH_NEO4J_PAGECACHE")
+    # Unset: 7687, or a free loopback port when 7687 is taken; 0: any free port; else pinned.
+    neo4j_bolt_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias="PROVGRAPH_NEO4J_BOLT_PORT"
+    )
 
     # Limits.
     query_timeout_s: float = Field(default=30.0, validation_alias="PROVGRAPH_QUERY_TIMEOUT")

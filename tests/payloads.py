@@ -1,27 +1,21 @@
-"""Request bodies used across tests: the seed pages' examples and variations of them."""
+"""Request bodies used across tests: the public examples of Provena's model run record and
+FAIR-DP's code run (kept as data in `tests/fixtures/`), and variations of them."""
 
 import copy
 import json
-import re
 from pathlib import Path
 from typing import Any
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def _seed_json(prefix: str) -> dict[str, Any]:
-    text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text()
-    block = re.search(r"```json\n(.*?)```", text, re.S)
-    if block:
-        return dict(json.loads(block.group(1)))
-    start = text.index('"results"')
-    results = json.loads(text[text.index("[", start) : text.rindex("]") + 1])
-    return dict(results[0])
+def _fixture(name: str) -> dict[str, Any]:
+    return dict(json.loads((FIXTURES / name).read_text()))
 
 
 def seed_model_run() -> dict[str, Any]:
     """Provena's documented example payload, every id "1234"."""
-    return _seed_json("000")
+    return _fixture("provena_model_run.json")
 
 
 def model_run(n: int | str = 1, **changes: Any) -> dict[str, Any]:
@@ -56,5 +50,5 @@ CODE_RUN_WRITABLE = (
 
 def seed_code_run() -> dict[str, Any]:
     """The FAIR-DP seed page's code run, as a client would POST it."""
-    listed = _seed_json("003")
+    listed = _fixture("fairdp_code_run.json")
     return {key: listed[key] for key in CODE_RUN_WRITABLE}

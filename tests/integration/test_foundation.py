@@ -1,5 +1,8 @@
 """The app on a real Neo4j: health, docs, schema, every named statement, body limit."""
 
+import re
+from urllib.parse import urlsplit
+
 import httpx
 import pytest
 from neo4j import Driver
@@ -28,6 +31,20 @@ def test_health_reports_neo4j_526_and_schema(client: httpx.Client) -> None:
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json"])
 def test_api_docs_are_served(client: httpx.Client, path: str) -> None:
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_docs_load_every_asset_from_the_app_itself(client: httpx.Client, path: str) -> None:
+    """Air-gapped machines: every script, stylesheet and icon the page names is served by
+    provgraph, none comes from another host."""
+    html = client.get(path).text
+    assets = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    assets += re.findall(r"""(?:url|spec-url)\s*[:=]\s*["']([^"']+)["']""", html)
+    assert any(asset.endswith(".js") for asset in assets), html
+    for asset in assets:
+        parts = urlsplit(asset)
+        assert not parts.scheme and not parts.netloc, f"{path} loads {asset} from elsewhere"
+        assert client.get(asset).status_code == 200, asset
 
 
 def test_schema_applies_idempotently(db: Driver) -> None:

@@ -3,13 +3,16 @@
 import os
 import shutil
 import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 from neo4j import GraphDatabase
 
-from service.local_neo4j import LocalNeo4j
+from service.local_neo4j import DEFAULT_BOLT_PORT, LocalNeo4j, free_port
 from service.settings import Settings
 from tests.conftest import ServedApp
 from tests.faults import bolt_port, restart, wait_for_status
@@ -73,3 +76,46 @@ def test_frozen_or_killed_neo4j_gives_503_then_recovers(tmp_path: Path) -> None:
             wait_for_status(health, 200, 15.0)
     finally:
         neo4j.stop()
+
+
+def test_serve_moves_off_a_busy_7687_and_says_where(tmp_path: Path) -> None:
+    """`make serve` on a laptop where another Neo4j (here: any listener) holds 7687."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "cache").symlink_to(Settings().cache_dir)  # the jars, not the data
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "PROVGRAPH_"))}
+    env["PROVGRAPH_HOME"] = str(home)
+    port = free_port()
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            squatter.bind(("127.0.0.1", DEFAULT_BOLT_PORT))
+            squatter.listen()
+        except OSError:
+            pass  # something already listens on 7687: the case under test all the same
+        log = (tmp_path / "serve.log").open("w")
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_status(f"http://127.0.0.1:{port}/health", 200, 240.0)
+            status = subprocess.run(
+                [sys.executable, "-m", "service.cli", "neo4j", "status"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            serve.send_signal(signal.SIGINT)
+            serve.wait(timeout=90)
+            log.close()
+    output = (tmp_path / "serve.log").read_text()
+    [uri] = [line.split("=", 1)[1] for line in status.splitlines() if line.startswith("NEO4J_URI=")]
+    chosen = bolt_port(uri)
+    assert chosen != DEFAULT_BOLT_PORT
+    assert f"listens on 127.0.0.1:{chosen} instead" in output, output
+    assert serve.returncode == 0, output

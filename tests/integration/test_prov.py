@@ -200,7 +200,9 @@ def test_a_document_may_not_claim_a_runs_output(client: httpx.Client, db: Driver
     document.wasGeneratedBy(hdl["10378.1/output-1"], ex["elsewhere"])
     response = import_document(client, document)
     assert response.status_code == 409, response.text
-    assert "10378.1/output-1" in response.json()["detail"] and run in response.json()["detail"]
+    detail = response.json()["detail"]
+    assert "10378.1/output-1" in detail
+    assert f"(asserted by record '{run}')" in detail and "'http://example.org/elsewhere'" in detail
     assert counts(db) == before
 
 

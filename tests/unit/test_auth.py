@@ -15,7 +15,7 @@ from service.auth import Role, TokenConfigError, load_tokens, open_bind_refusal,
 from service.settings import Settings
 
 # What anyone may call: health and the API's own documentation.
-OPEN_PATHS = {"/", "/health"}
+OPEN_PATHS = {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
 def settings(**fields: Any) -> Settings:

@@ -1,8 +1,17 @@
+import logging
+import socket
 from pathlib import Path
 
 import pytest
 
-from service.local_neo4j import LauncherError, LocalNeo4j, java_executable, resolve_jars
+from service.local_neo4j import (
+    DEFAULT_BOLT_PORT,
+    LauncherError,
+    LocalNeo4j,
+    java_executable,
+    port_is_free,
+    resolve_jars,
+)
 
 
 def test_missing_java_names_what_to_install_and_the_alternatives(
@@ -56,3 +65,39 @@ def test_transactions_may_use_half_the_heap() -> None:
     from service.local_neo4j import half_of
 
     assert (half_of("512m"), half_of("2g"), half_of("64m")) == ("256m", "1024m", "64m")
+
+
+def test_a_pinned_busy_port_fails_before_any_download(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")  # a download would fail on the missing mvn
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(LauncherError) as error:
+            LocalNeo4j(tmp_path, tmp_path / "cache", bolt_port=port).start()
+    assert f"Bolt port {port} is taken" in str(error.value)
+    assert "PROVGRAPH_NEO4J_BOLT_PORT" in str(error.value)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_unpinned_port_moves_off_a_busy_7687(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as busy:
+        busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            busy.bind(("127.0.0.1", DEFAULT_BOLT_PORT))
+            busy.listen()
+        except OSError:
+            pass  # something else already listens there: busy all the same
+        with caplog.at_level(logging.INFO, logger="provgraph"):
+            port = LocalNeo4j(Path("unused"), Path("unused")).choose_port()
+    assert port != DEFAULT_BOLT_PORT and port_is_free(port)
+    assert f"listens on 127.0.0.1:{port} instead" in caplog.text
+
+
+def test_the_pin_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.settings import Settings
+
+    monkeypatch.setenv("PROVGRAPH_NEO4J_BOLT_PORT", "7711")
+    assert Settings().neo4j_bolt_port == 7711
