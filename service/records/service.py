@@ -56,6 +56,12 @@ async def _write_one(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> No
     await repository.write_new_records(tx, [to_write])
 
 
+async def delete_record(store: Store, record_id: str, dry_run: bool) -> list[dict[str, Any]]:
+    """Delete any record (model run, code run, imported document): only what no other
+    record asserts goes. The diff is Provena's (see `repository.plan_retraction`)."""
+    return await store.write(repository.delete_record, record_id, None, dry_run)
+
+
 async def get_record(store: Store, record_id: str) -> dict[str, Any]:
     stored = await store.read(repository.get_record, record_id)
     if stored is None:
