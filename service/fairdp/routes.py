@@ -7,10 +7,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.auth import WriterDep, ensure_may_change
-from service.deps import SettingsDep, StoreDep
+from service.deps import SettingsDep, StoreDep, get_settings
 from service.export import id_policy
 from service.fairdp import rocrate, service
 from service.fairdp.models import CodeRunIn, CodeRunPatch
+from service.links import public_base
 
 router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
 PAGE_SIZE = 100
@@ -19,9 +20,9 @@ Seq = Annotated[int, Path(ge=1, le=INT64_MAX, description="the code run's intege
 
 
 def _root(request: Request) -> str:
-    # FAIR-DP clients follow `url` back to this server, so these links use the request's
-    # own base; PROV ids never do.
-    return str(request.base_url).rstrip("/")
+    # FAIR-DP clients follow `url` back to this server: links sit under the public base
+    # (service/links.py), which no request header from an untrusted address can change.
+    return public_base(request, get_settings(request))
 
 
 def code_run_view(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +66,8 @@ async def list_code_runs(
     results = [code_run_view(request, stored) for stored in page]
     next_link = None
     if page and len(page) == page_size:
-        next_link = str(request.url.include_query_params(cursor=page[-1]["seq"]))
+        following = request.url.include_query_params(cursor=page[-1]["seq"])
+        next_link = f"{_root(request)}{following.path}?{following.query}"
     return {"count": count, "next": next_link, "previous": None, "results": results}
 
 
