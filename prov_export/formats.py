@@ -40,7 +40,8 @@ def _writer(format_name: str, **options: str) -> Callable[[ProvDocument], str]:
 
 
 # A JSON escape of a character XML 1.0 cannot hold, after an even run of backslashes.
-_NOT_XML = re.compile(r"(\\*)\\u(00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|[Ff][Ff][Ff][EeFf])")
+# (JSON writes U+0008 and U+000C as \b and \f.)
+_NOT_XML = re.compile(r"(\\*)\\(u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|u[Ff][Ff][Ff][EeFf]|b|f)")
 
 
 def _xml(document: ProvDocument) -> str:

@@ -89,11 +89,11 @@ def test_imported_graph_problems_name_ids_relations_and_times() -> None:
 def test_xml_export_replaces_what_xml_cannot_hold() -> None:
     document = ProvDocument()
     document.add_namespace("ex", "http://example.org/")
-    document.entity("ex:a", {"ex:note": "nul\x00 esc\x1b literal\\u0001 tab\t"})
+    document.entity("ex:a", {"ex:note": "nul\x00 esc\x1b bs\x08 ff\x0c \\b \\u0001 tab\t"})
     text = FORMATS["xml"].serialise(document)
     parsed = FORMATS["xml"].parse(text)
     value = next(iter(parsed.get_record("ex:a")[0].get_attribute("ex:note")))
-    assert value == "nul\ufffd esc\ufffd literal\\u0001 tab\t"
+    assert value == "nul\ufffd esc\ufffd bs\ufffd ff\ufffd \\b \\u0001 tab\t"
 
 
 def test_links_trust_only_configured_addresses() -> None:
