@@ -3,7 +3,9 @@
 Adding a format is one entry in `FORMATS`. All writing and reading goes through the
 `prov` package. What each format keeps:
 
-- json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold.
+- json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold;
+  XML 1.0 cannot hold most control characters (U+0000-U+001F but tab, newline and
+  carriage return), so PROV-XML writes U+FFFD in their place.
 - ttl (PROV-O Turtle): no named graphs, so bundle records come back at the top level;
   RDF also merges records that share an id.
 - trig (PROV-O TriG): like ttl, but bundles are named graphs and survive.
@@ -12,6 +14,7 @@ Adding a format is one entry in `FORMATS`. All writing and reading goes through 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +39,26 @@ def _writer(format_name: str, **options: str) -> Callable[[ProvDocument], str]:
     return serialise
 
 
+# A JSON escape of a character XML 1.0 cannot hold, after an even run of backslashes.
+# (JSON writes U+0008 and U+000C as \b and \f.)
+_NOT_XML = re.compile(r"(\\*)\\(u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|u[Ff][Ff][Ff][EeFf]|b|f)")
+
+
+def _xml(document: ProvDocument) -> str:
+    try:
+        return str(document.serialize(format="xml"))
+    except ValueError:
+        # Text XML cannot carry: written through PROV-JSON (lossless, every such character
+        # a \u escape there), each replaced by U+FFFD.
+        def replace(match: re.Match[str]) -> str:
+            backslashes = match.group(1)
+            return match.group(0) if len(backslashes) % 2 else backslashes + "\\ufffd"
+
+        text = _NOT_XML.sub(replace, str(document.serialize(format="json")))
+        cleaned = ProvDocument.deserialize(content=text, format="json")
+        return str(cleaned.serialize(format="xml"))
+
+
 def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
     def parse(text: str) -> ProvDocument:
         return ProvDocument.deserialize(content=text, format=format_name, **options)
@@ -58,7 +81,7 @@ FORMATS: dict[str, Format] = {
             "xml",
             "application/xml",
             ".provx",
-            _writer("xml"),
+            _xml,
             _reader("xml"),
             aliases=("application/provenance+xml", "text/xml"),
         ),

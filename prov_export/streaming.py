@@ -65,12 +65,10 @@ def serialise_chunks(
 ) -> Iterator[str]:
     """The text of one PROV-N or PROV-JSON document holding every chunk, piece by piece.
 
-    Every identified record must come in one chunk with the other records of its type and
-    id: the store's pages hold each node once, and an edge in the page of its source.
-    For PROV-JSON, where one id in two chunks would become a duplicate key, identified
-    relations are checked (ValueError before any text is yielded); elements are not, as
-    that would keep every node id of the graph in memory. Notes (`dangling`) apply to
-    their chunk and every later one: send a record's notes with the first chunk.
+    Every element must come in one chunk with the other declarations of its id (the
+    store's pages hold each node once). Relations may share an id across chunks. Notes
+    (`dangling`) apply to their chunk and every later one: send a record's notes with the
+    first chunk.
     """
     if fmt not in STREAMABLE:
         raise ValueError(f"cannot stream {fmt!r}; streamable formats: {', '.join(STREAMABLE)}")
@@ -143,12 +141,19 @@ def _provn_prefixes(namespaces: dict[str, str], indent: str) -> str:
 
 
 class _JsonWriter:
-    """PROV-JSON: {"prefix": ..., "<section>": {...}, ..., "bundle": {"<id>": {...}}}."""
+    """PROV-JSON: {"prefix": ..., "<section>": {...}, ..., "bundle": {"<id>": {...}}}.
+
+    One id may name several relations (an imported document may say `wasDerivedFrom(r1;
+    ...)` twice), and those may come in different chunks; PROV-JSON then keys them once,
+    with a list. So identified relations are spooled one per line with their key, and at
+    the end only the keys seen more than once are gathered in memory.
+    """
 
     def __init__(self) -> None:
         self.spools = _Spools()
-        # (bundle, section, id) of identified relations; the store sends each node once.
-        self.keys: set[tuple[str | None, str, str]] = set()
+        self.sections: dict[tuple[str | None, str], None] = {}  # in order of appearance
+        # How often each (bundle, section, id) of an identified relation came.
+        self.seen: dict[tuple[str | None, str, str], int] = {}
         self.anonymous = 0
         self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)
         self.bundle_prefixes: dict[str, dict[str, str]] = {}
@@ -166,26 +171,23 @@ class _JsonWriter:
 
     def _add_sections(self, bundle: str | None, container: dict[str, Any]) -> None:
         for section, records in container.items():
-            pieces = [
-                f"{json.dumps(self._key(bundle, section, key))}:{_dumps(content)}"
-                for key, content in records.items()
-            ]
+            self.sections.setdefault((bundle, section), None)
+            pieces, identified = [], []
+            for key, content in records.items():
+                if key.startswith("_:"):
+                    # prov numbers unidentified relations per document; number them once.
+                    self.anonymous += 1
+                    pieces.append(f'"_:id{self.anonymous}":{_dumps(content)}')
+                elif section in ELEMENT_SECTIONS:
+                    pieces.append(f"{json.dumps(key)}:{_dumps(content)}")
+                else:
+                    place = (bundle, section, key)
+                    self.seen[place] = self.seen.get(place, 0) + 1
+                    identified.append(f"{json.dumps(key)}\t{_dumps(content)}\n")
             if pieces:
                 self.spools.write((bundle, section), ",".join(pieces), separator=",")
-
-    def _key(self, bundle: str | None, section: str, key: str) -> str:
-        if key.startswith("_:"):
-            # prov numbers unidentified relations per document; number them once here.
-            self.anonymous += 1
-            return f"_:id{self.anonymous}"
-        if section in ELEMENT_SECTIONS:
-            return key
-        if (bundle, section, key) in self.keys:
-            raise ValueError(
-                f"{section} {key!r} comes in two chunks; records sharing an id must share a chunk"
-            )
-        self.keys.add((bundle, section, key))
-        return key
+            if identified:
+                self.spools.write((bundle, section, "identified"), "".join(identified))
 
     def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
         yield "{"
@@ -203,11 +205,43 @@ class _JsonWriter:
         yield "}\n"
 
     def _sections(self, bundle: str | None) -> Iterator[str]:
-        for group in self.spools.files:
-            if group[0] == bundle:
-                yield f",{json.dumps(group[1])}:{{"
-                yield from self.spools.read(group)
-                yield "}"
+        for where, section in self.sections:
+            if where != bundle:
+                continue
+            yield f",{json.dumps(section)}:{{"
+            written = (bundle, section) in self.spools.files
+            if written:
+                yield from self.spools.read((bundle, section))
+            if (bundle, section, "identified") in self.spools.files:
+                for piece in self._identified(bundle, section):
+                    yield ("," if written else "") + piece
+                    written = True
+            yield "}"
+
+    def _identified(self, bundle: str | None, section: str) -> Iterator[str]:
+        """`"id":content` per identified relation; an id that came more than once as one
+        key with the list of every content."""
+        gathered: dict[str, list[Any]] = {}
+        for line in _lines(self.spools.read((bundle, section, "identified"))):
+            key_json, content = line.split("\t", 1)
+            key = json.loads(key_json)
+            if self.seen[(bundle, section, key)] == 1:
+                yield f"{key_json}:{content}"
+                continue
+            value = json.loads(content)
+            gathered.setdefault(key, []).extend(value if isinstance(value, list) else [value])
+        for key, contents in gathered.items():
+            yield f"{json.dumps(key)}:{_dumps(contents)}"
+
+
+def _lines(blocks: Iterator[str]) -> Iterator[str]:
+    """Whole lines (without their newline) of text that arrives in blocks."""
+    rest = ""
+    for block in blocks:
+        *lines, rest = (rest + block).split("\n")
+        yield from lines
+    if rest:
+        yield rest
 
 
 def _json_prefixes(namespaces: dict[str, str]) -> dict[str, str]:

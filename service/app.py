@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
@@ -15,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.auth import READ_ACCESS, load_tokens
 from service.errors import ProvgraphError
 from service.fairdp import routes as fairdp_routes
+from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
 from service.prov import routes as prov_routes
 from service.provena import routes as provena_routes
@@ -116,6 +118,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
         return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+
     app.include_router(health.router)
     # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py
     # checks); its writing routes take `WriterDep` or `AdminDep` on top.
@@ -126,5 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lineage_routes.explore_router, dependencies=READ_ACCESS)
     app.include_router(lineage_routes.lineage_router, dependencies=READ_ACCESS)
     app.include_router(prov_routes.router, dependencies=READ_ACCESS)
+    app.add_middleware(JsonBodyCheck)  # inside BodyLimit: it never reads past the limit
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -207,6 +207,12 @@ def authenticate(
     return Caller(token.name, token.role)
 
 
+def known_caller(request: Request, tokens: TokenTable) -> Token | None:
+    """The caller's token entry when the request carries a valid one; never raises."""
+    _, _, presented = (request.headers.get("authorization") or "").strip().partition(" ")
+    return tokens.find(presented.strip()) if presented.strip() else None
+
+
 def require(role: Role) -> Any:
     def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
         if caller.role < role:

@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from service.settings import Settings
 from service.store import Store
+from service.validation import MAX_IDEMPOTENCY_KEY
 
 
 def get_store(request: Request) -> Store:
@@ -20,3 +21,15 @@ def get_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+# Visible ASCII, as HTTP header values travel safely; a UUID fits many times over.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=MAX_IDEMPOTENCY_KEY,
+        pattern=r"^[!-~]+$",
+        description=f"1 to {MAX_IDEMPOTENCY_KEY} visible ASCII characters, per caller",
+    ),
+]

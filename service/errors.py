@@ -19,6 +19,10 @@ class Conflict(ProvgraphError):
     status_code = 409
 
 
+class AlreadyExists(Conflict):
+    """A write met a uniqueness constraint: a concurrent twin committed the same id first."""
+
+
 class InvalidInput(ProvgraphError):
     """Input that is well-formed JSON but breaks a rule; `detail` lists every problem."""
 

@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
     node_limit: int = Field(default=10_000, validation_alias="PROVGRAPH_NODE_LIMIT")
 
+    # Links in answers (service/links.py): this base when set; else the request's own host,
+    # only from these addresses (comma-separated, CIDR allowed).
+    public_url: str | None = Field(default=None, validation_alias="PROVGRAPH_PUBLIC_URL")
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1", validation_alias="PROVGRAPH_TRUSTED_PROXIES"
+    )
+
     # Callers (service/auth.py): `name:role:token` entries. None of either: open mode.
     tokens: str | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS")
     tokens_file: Path | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS_FILE")

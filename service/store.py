@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import (
     ClientError,
+    ConstraintError,
+    DatabaseError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -24,7 +26,14 @@ from neo4j.exceptions import (
 )
 
 import cypher
-from service.errors import QueryTimeout, Unavailable
+from service.errors import (
+    AlreadyExists,
+    BadRequest,
+    InvalidInput,
+    ProvgraphError,
+    QueryTimeout,
+    Unavailable,
+)
 from service.settings import Settings
 
 log = logging.getLogger("provgraph.store")
@@ -51,6 +60,45 @@ async def fetch(tx: AsyncManagedTransaction, statement: str, **params: Any) -> l
 
 def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
+
+
+def neo4j_error(error: Neo4jError, timeout: float) -> ProvgraphError:
+    """The one mapping of what Neo4j refuses to what the caller is told. Validation keeps
+    the inputs behind these from coming this far; this keeps any that do from being 500s."""
+    message = error.message or str(error)
+    if isinstance(error, ConstraintError):
+        return AlreadyExists(f"already registered: {message}")
+    if is_timeout(error):
+        return QueryTimeout(
+            f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth "
+            "or limit) and try again."
+        )
+    if "too large to index" in message:
+        return InvalidInput(
+            [
+                {
+                    "type": "value_too_large",
+                    "loc": ["body"],
+                    "msg": "a value is too large for Neo4j to index (ids are at most 4096 "
+                    "bytes of UTF-8)",
+                }
+            ]
+        )
+    if isinstance(error, TransientError):
+        return Unavailable(f"Neo4j could not complete the work just now ({message}); try again.")
+    if isinstance(error, DatabaseError):
+        return Unavailable(f"Neo4j failed on this request ({message}); try again shortly.")
+    assert isinstance(error, ClientError)
+    return BadRequest(f"Neo4j refused the request: {message}")
+
+
+def packing_error(error: UnicodeEncodeError | OverflowError) -> InvalidInput:
+    """A value the driver cannot send to Neo4j (validation should have refused it)."""
+    if isinstance(error, UnicodeEncodeError):
+        msg = "a text holds a lone surrogate, which is not valid Unicode"
+    else:
+        msg = "a number does not fit in 64 bits"
+    return InvalidInput([{"type": "value_error", "loc": ["body"], "msg": msg}])
 
 
 class Store:
@@ -192,10 +240,7 @@ class Store:
             return task.result()
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise Unavailable(f"Neo4j is unreachable ({error}); try again shortly.") from error
-        except (ClientError, TransientError) as error:
-            if is_timeout(error):
-                raise QueryTimeout(
-                    f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth "
-                    "or limit) and try again."
-                ) from error
-            raise
+        except Neo4jError as error:
+            raise neo4j_error(error, timeout) from error
+        except (UnicodeEncodeError, OverflowError) as error:
+            raise packing_error(error) from error

@@ -6,9 +6,9 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from service.graph import no_control_characters
+from service.validation import MAX_REF, reference, utc_in_range
 
-Ref = Annotated[str, Field(min_length=1, max_length=2048), AfterValidator(no_control_characters)]
+Ref = Annotated[str, Field(min_length=1, max_length=MAX_REF), AfterValidator(reference)]
 
 
 def aware(value: datetime.datetime) -> datetime.datetime:
@@ -16,7 +16,7 @@ def aware(value: datetime.datetime) -> datetime.datetime:
     return value if value.tzinfo else value.replace(tzinfo=datetime.UTC)
 
 
-RunDate = Annotated[datetime.datetime, AfterValidator(aware)]
+RunDate = Annotated[datetime.datetime, AfterValidator(aware), AfterValidator(utc_in_range)]
 
 
 class CodeRunIn(BaseModel):

@@ -3,23 +3,26 @@
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.auth import WriterDep, ensure_may_change
-from service.deps import SettingsDep, StoreDep
+from service.deps import SettingsDep, StoreDep, get_settings
 from service.export import id_policy
 from service.fairdp import rocrate, service
 from service.fairdp.models import CodeRunIn, CodeRunPatch
+from service.links import public_base
 
 router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
 PAGE_SIZE = 100
+INT64_MAX = 2**63 - 1  # Neo4j's integers are 64-bit: a larger id can name no code run
+Seq = Annotated[int, Path(ge=1, le=INT64_MAX, description="the code run's integer id")]
 
 
 def _root(request: Request) -> str:
-    # FAIR-DP clients follow `url` back to this server, so these links use the request's
-    # own base; PROV ids never do.
-    return str(request.base_url).rstrip("/")
+    # FAIR-DP clients follow `url` back to this server: links sit under the public base
+    # (service/links.py), which no request header from an untrusted address can change.
+    return public_base(request, get_settings(request))
 
 
 def code_run_view(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +53,9 @@ async def list_code_runs(
     inputs: str | None = None,
     outputs: str | None = None,
     run_date: str | None = None,
-    cursor: Annotated[int | None, Query(ge=1, description="from the `next` link")] = None,
+    cursor: Annotated[
+        int | None, Query(ge=1, le=INT64_MAX, description="from the `next` link")
+    ] = None,
     page_size: Annotated[int, Query(ge=1, le=1000)] = PAGE_SIZE,
     format: Literal["json", "api"] | None = None,
 ) -> dict[str, Any]:
@@ -61,7 +66,8 @@ async def list_code_runs(
     results = [code_run_view(request, stored) for stored in page]
     next_link = None
     if page and len(page) == page_size:
-        next_link = str(request.url.include_query_params(cursor=page[-1]["seq"]))
+        following = request.url.include_query_params(cursor=page[-1]["seq"])
+        next_link = f"{_root(request)}{following.path}?{following.query}"
     return {"count": count, "next": next_link, "previous": None, "results": results}
 
 
@@ -76,14 +82,14 @@ async def create_code_run(
 
 
 @router.get("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
-async def read_code_run(seq: int, request: Request, store: StoreDep) -> dict[str, Any]:
+async def read_code_run(seq: Seq, request: Request, store: StoreDep) -> dict[str, Any]:
     """One code run by its integer id."""
     return code_run_view(request, await service.get_code_run(store, seq))
 
 
 @router.patch("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
 async def patch_code_run(
-    seq: int, patch: CodeRunPatch, request: Request, store: StoreDep, caller: WriterDep
+    seq: Seq, patch: CodeRunPatch, request: Request, store: StoreDep, caller: WriterDep
 ) -> dict[str, Any]:
     """Change some fields; lists given replace the stored lists. Earlier versions stay at
     `GET /records/{uuid}`. Another caller's run needs the admin role."""
@@ -94,7 +100,7 @@ async def patch_code_run(
 @router.delete(
     "/code_run/{seq}/", status_code=204, responses={404: {"description": "no such code run"}}
 )
-async def delete_code_run(seq: int, store: StoreDep, caller: WriterDep) -> Response:
+async def delete_code_run(seq: Seq, store: StoreDep, caller: WriterDep) -> Response:
     """Delete a code run (another caller's needs the admin role); what other records still
     assert stays."""
     ensure_may_change(caller, await service.get_code_run(store, seq))
@@ -110,7 +116,7 @@ async def delete_code_run(seq: int, store: StoreDep, caller: WriterDep) -> Respo
     },
 )
 async def code_run_ro_crate(
-    seq: int,
+    seq: Seq,
     request: Request,
     store: StoreDep,
     settings: SettingsDep,

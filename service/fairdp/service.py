@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
 
-from service.errors import NotFound
+from service.errors import Conflict, NotFound
 from service.fairdp.models import CodeRunIn, CodeRunPatch
 from service.graph import utc
 from service.mapping import code_run_graph
@@ -66,6 +66,11 @@ async def register_code_run(
     find = partial(store.read, repository.get_record, run_id)
     stored, earlier = await write_or_find(store, _create, _to_write(run, run_id, caller), find)
     if earlier is not None:
+        if earlier["kind"] != KIND:
+            raise Conflict(
+                f"uuid {run_id!r} is already the id of a {earlier['kind'].replace('_', ' ')} "
+                f"record; a code run's uuid must name no other record."
+            )
         return earlier, False
     assert stored is not None
     return stored, True

@@ -97,7 +97,10 @@ async def lineage(
         str | None, Query(description="show activities started at or before (ISO 8601 or epoch)")
     ] = None,
     limit: Annotated[
-        int | None, Query(ge=1, description="walk at most this many nodes (default 10000)")
+        int | None, Query(
+            ge=1,
+            description="walk at most this many nodes; default and most PROVGRAPH_NODE_LIMIT",
+        )
     ] = None,
     agents: Annotated[
         bool, Query(description="attach the agents responsible (not walked through)")

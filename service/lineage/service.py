@@ -259,6 +259,11 @@ def parse_time(name: str, value: str | None) -> float | None:
     return moment.timestamp()
 
 
+def node_limit(limit: int | None, settings: Settings) -> int:
+    """A caller's `limit` may lower the node limit, never lift it."""
+    return min(limit or settings.node_limit, settings.node_limit)
+
+
 def lineage_depth(depth: int | None, settings: Settings) -> int:
     if depth is None:
         return settings.max_depth
@@ -385,7 +390,7 @@ async def lineage(store: Store, settings: Settings, query: LineageQuery) -> Line
         query.root,
         DIRECTIONS[query.direction],
         depth,
-        query.limit or settings.node_limit,
+        node_limit(query.limit, settings),
         query.agents,
     )
     if rows is None:

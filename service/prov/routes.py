@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media_type, get_format
 from service.auth import Caller, ReaderDep, Role, WriterDep
-from service.deps import StoreDep
+from service.deps import IdempotencyKey, StoreDep
 from service.errors import BadRequest, ProvgraphError
 from service.prov import service
 
@@ -120,7 +120,7 @@ async def import_prov(
     store: StoreDep,
     caller: WriterDep,
     content_type: Annotated[str | None, Header()] = None,
-    idempotency_key: Annotated[str | None, Header()] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Import a PROV document (Content-Type selects the format: PROV-JSON
     `application/json`, PROV-N `text/provenance-notation`, ...) as one record;

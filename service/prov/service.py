@@ -34,6 +34,7 @@ from service.prov import repository
 from service.records.repository import RecordToWrite, content_hash
 from service.records.service import write_once
 from service.store import Store
+from service.validation import graph_problems
 
 KIND = "prov_document"
 PAGE_SIZE = 1000
@@ -190,10 +191,14 @@ def _body_error(msg: str, kind: str) -> dict[str, Any]:
 
 def document_graph(document: ProvDocument, store: Store, record_id: str) -> ProvGraph:
     try:
-        return from_document(document, id_policy(store.settings), record_id)
-    except (ValueError, KeyError) as error:
+        graph = from_document(document, id_policy(store.settings), record_id)
+    except (ValueError, KeyError, OverflowError) as error:
         message = f"cannot import the document: {error}"
         raise InvalidInput([_body_error(message, "prov_import")]) from error
+    problems = graph_problems(graph)
+    if problems:
+        raise InvalidInput(problems)
+    return graph
 
 
 async def import_document(
@@ -215,15 +220,15 @@ async def import_document(
     )
     earlier = await write_once(store, to_write)
     if earlier:
-        return _replay(earlier, text)
+        return _replay(earlier, text, idempotency_key)
     return Imported(record_id, len(graph.nodes), len(graph.edges), created=True)
 
 
-def _replay(stored: dict[str, Any], text: str) -> Imported:
+def _replay(stored: dict[str, Any], text: str, key: str | None) -> Imported:
     """The first answer to a re-sent import; another body under the same key is a conflict."""
     if stored["content_hash"] != content_hash(text):
         raise Conflict(
-            f"Idempotency-Key {stored['idempotency_key']!r} was already used by record "
+            f"Idempotency-Key {key!r} was already used by record "
             f"{stored['id']!r} for a different body; use a new key for a new document."
         )
     return Imported(stored["id"], stored.get("nodes", 0), stored.get("edges", 0), created=False)

@@ -6,8 +6,14 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from service.graph import no_control_characters
+from service.validation import MAX_EPOCH, MIN_EPOCH, in_time_range
 
 Id = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(no_control_characters)]
+EpochSeconds = Annotated[
+    int,
+    Field(description=f"epoch seconds, UTC, years 1 to 9999 ({MIN_EPOCH} to {MAX_EPOCH})"),
+    AfterValidator(in_time_range),
+]
 
 
 class DatasetType(StrEnum):
@@ -38,8 +44,8 @@ class ModelRunRecord(BaseModel):
     description: str
     study_id: Id | None = None
     associations: AssociationInfo
-    start_time: int = Field(description="epoch seconds, UTC")
-    end_time: int = Field(description="epoch seconds, UTC")
+    start_time: EpochSeconds
+    end_time: EpochSeconds
 
     @model_validator(mode="after")
     def starts_before_it_ends(self) -> "ModelRunRecord":

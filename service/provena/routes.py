@@ -1,11 +1,11 @@
 """Provena Provenance Store API paths: model run registration, update and delete."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter
 
 from service.auth import WriterDep, ensure_may_change_record
-from service.deps import StoreDep
+from service.deps import IdempotencyKey, StoreDep
 from service.errors import ContentTooLarge
 from service.provena import service
 from service.provena.models import (
@@ -31,7 +31,7 @@ async def register_model_run(
     record: ModelRunRecord,
     store: StoreDep,
     caller: WriterDep,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> RegisterModelRunResponse:
     """Register one model run record, synchronously: when this answers, the run's PROV graph
     is written. `record_info.id` is the run's id (minted here). Re-sending with the same

@@ -35,11 +35,13 @@ def record_info(
     return ProvenanceRecordInfo(id=run_id, prov_json=prov_json(graph, settings), record=record)
 
 
-def _replay(settings: Settings, stored: dict[str, Any], body: str) -> ProvenanceRecordInfo:
+def _replay(
+    settings: Settings, stored: dict[str, Any], body: str, key: str | None
+) -> ProvenanceRecordInfo:
     """The first answer to a re-sent request; a different body under one key is a conflict."""
     if stored["content_hash"] != content_hash(body):
         raise Conflict(
-            f"Idempotency-Key {stored['idempotency_key']!r} was already used by record "
+            f"Idempotency-Key {key!r} was already used by record "
             f"{stored['id']!r} for a different body; use a new key for a new record."
         )
     record = ModelRunRecord.model_validate_json(stored["body"])
@@ -55,7 +57,7 @@ async def register_model_run(
     to_write = RecordToWrite(run_id, KIND, graph, body, caller, idempotency_key)
     earlier = await write_once(store, to_write)
     if earlier:
-        return _replay(store.settings, earlier, body)
+        return _replay(store.settings, earlier, body, idempotency_key)
     return record_info(store.settings, run_id, record, graph)
 
 

@@ -228,11 +228,13 @@ async def retract(tx: AsyncManagedTransaction, record_id: str) -> None:
 
 
 async def delete_record(
-    tx: AsyncManagedTransaction, record_id: str, kind: str, trial: bool
+    tx: AsyncManagedTransaction, record_id: str, kind: str | None, trial: bool
 ) -> list[dict[str, Any]]:
+    """Take a record (of `kind`, or of any kind when None) out of the graph; its diff."""
     record = await get_record(tx, record_id)
-    if record is None or record["kind"] != kind:
-        raise NotFound(f"no {kind.replace('_', ' ')} record with id {record_id!r}")
+    if record is None or (kind is not None and record["kind"] != kind):
+        what = f"{kind.replace('_', ' ')} record" if kind else "record"
+        raise NotFound(f"no {what} with id {record_id!r}")
     diff = await plan_retraction(tx, record_id)
     if not trial:
         await retract(tx, record_id)

@@ -6,9 +6,8 @@ from functools import partial
 from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import ConstraintError
 
-from service.errors import NotFound
+from service.errors import AlreadyExists, NotFound
 from service.records import repository
 from service.records.repository import RecordToWrite
 from service.store import Store, Work
@@ -30,17 +29,24 @@ async def write_or_find(
         return None, earlier
     try:
         return await store.write(create, to_write), None
-    except ConstraintError:
+    except AlreadyExists:
         earlier = await find() if find else None
         if earlier is None:
             raise
         return None, earlier
 
 
+def scoped_key(caller: str, key: str | None) -> str | None:
+    """An Idempotency-Key as stored: each caller's keys are their own (caller names hold
+    no ':'), so one caller's key never finds, nor blocks, another caller's record."""
+    return None if key is None else f"{caller}:{key}"
+
+
 async def write_once(store: Store, to_write: RecordToWrite) -> dict[str, Any] | None:
-    """Write a new record once per Idempotency-Key. None when this call wrote it; else the
-    record that an earlier, or a concurrent, request with the same key wrote."""
-    key = to_write.idempotency_key
+    """Write a new record once per caller and Idempotency-Key. None when this call wrote it;
+    else the record that an earlier, or a concurrent, request of the caller with the same
+    key wrote."""
+    key = to_write.idempotency_key = scoped_key(to_write.created_by, to_write.idempotency_key)
     find = partial(store.read, repository.find_by_idempotency_key, key) if key else None
     _, earlier = await write_or_find(store, _write_one, to_write, find)
     return earlier
@@ -48,6 +54,12 @@ async def write_once(store: Store, to_write: RecordToWrite) -> dict[str, Any] | 
 
 async def _write_one(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> None:
     await repository.write_new_records(tx, [to_write])
+
+
+async def delete_record(store: Store, record_id: str, dry_run: bool) -> list[dict[str, Any]]:
+    """Delete any record (model run, code run, imported document): only what no other
+    record asserts goes. The diff is Provena's (see `repository.plan_retraction`)."""
+    return await store.write(repository.delete_record, record_id, None, dry_run)
 
 
 async def get_record(store: Store, record_id: str) -> dict[str, Any]:

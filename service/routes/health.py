@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from service.auth import TokensDep
+from service.auth import TokensDep, known_caller
 from service.deps import StoreDep
 
 router = APIRouter(tags=["health"])
@@ -18,23 +18,23 @@ async def root() -> dict[str, str]:
 
 
 @router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})
-async def health(store: StoreDep, tokens: TokensDep) -> JSONResponse:
-    """Neo4j reachability, its version, whether provgraph's schema is applied, and whether
-    callers need tokens (`"auth": "tokens"`) or the service is open (`"auth": "open"`).
-
-    Answers `503` while Neo4j is unreachable (within about two seconds of it stopping).
-    """
-    body: dict[str, Any] = {
-        "status": "ok" if store.available else "unavailable",
-        "neo4j": {
-            "reachable": store.available,
-            "uri": store.settings.neo4j_uri,
-            "version": store.server.version,
-            "edition": store.server.edition,
-        },
-        "schema_applied": store.schema_applied,
-        "auth": tokens.mode,
-    }
-    if not store.available:
-        body["detail"] = f"Neo4j is unreachable: {store.last_error}"
+async def health(store: StoreDep, tokens: TokensDep, request: Request) -> JSONResponse:
+    """`{"status": "ok"}`, or `"unavailable"` with `503` while Neo4j is unreachable (within
+    about two seconds of it stopping). Callers with a valid token (everyone in open mode)
+    also get Neo4j's address, version and reachability, whether provgraph's schema is
+    applied, and whether callers need tokens (`"auth": "tokens"`) or not (`"open"`)."""
+    body: dict[str, Any] = {"status": "ok" if store.available else "unavailable"}
+    if tokens.open or known_caller(request, tokens):
+        body |= {
+            "neo4j": {
+                "reachable": store.available,
+                "uri": store.settings.neo4j_uri,
+                "version": store.server.version,
+                "edition": store.server.edition,
+            },
+            "schema_applied": store.schema_applied,
+            "auth": tokens.mode,
+        }
+        if not store.available:
+            body["detail"] = f"Neo4j is unreachable: {store.last_error}"
     return JSONResponse(body, status_code=200 if store.available else 503)

@@ -102,8 +102,13 @@ def test_both_header_schemes_are_accepted(secured: httpx.Client, scheme: str) ->
 def test_health_and_docs_stay_open_and_say_tokens(secured: httpx.Client) -> None:
     for path in ("/", "/docs", "/redoc", "/openapi.json"):
         assert secured.get(path).status_code == 200, path
+    # Without a token, only the status: no Neo4j address, version or auth mode.
     health = secured.get("/health")
-    assert health.status_code == 200 and health.json()["auth"] == "tokens"
+    assert health.status_code == 200 and health.json() == {"status": "ok"}
+    for token in (READER, ADMIN):
+        detailed = secured.get("/health", headers=bearer(token)).json()
+        assert detailed["auth"] == "tokens" and detailed["neo4j"]["reachable"] is True
+    assert secured.get("/health", headers=bearer("wrong")).json() == {"status": "ok"}
 
 
 def test_changing_another_callers_record_needs_admin(secured: httpx.Client) -> None:

@@ -1,0 +1,76 @@
+"""Every JSON request body is checked before any route sees it, and every 422 can be sent.
+
+Python's JSON reader takes `NaN`, `Infinity`, `1e400` (infinite) and lone surrogates
+(`"\\ud800"`); no route can store those, and FastAPI's own 422 answer crashes echoing them
+back. So a JSON body holding one is answered here with a 422 naming where it is, for every
+route (PROV-JSON imports included), and validation errors echo what was sent printably.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.validation import BodyProblem, printable, strict_json
+
+WITH_BODY = {"POST", "PUT", "PATCH"}
+
+
+def is_json(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"").decode("latin-1")
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+class JsonBodyCheck:
+    """Reads a JSON body, refuses it with 422 when it holds what JSON should not, else hands
+    it on unchanged. Sits inside the body size limit, so it never buffers more than that."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WITH_BODY or not is_json(scope):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away; the app gets the rest as it is
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            strict_json(body)
+        except BodyProblem as problem:
+            detail = [{"type": "json_invalid", "loc": ["body", *problem.loc], "msg": problem.msg}]
+            await JSONResponse({"detail": printable(detail)}, status_code=422)(
+                scope, receive, send
+            )
+            return
+        except (ValueError, RecursionError):
+            pass  # not JSON at all: the route answers that as it always does
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, with what was sent echoed printably (escaped surrogates, `nan` as text)."""
+    detail: Any = printable(jsonable_encoder(error.errors()))
+    return JSONResponse({"detail": detail}, status_code=422)
