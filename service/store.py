@@ -24,7 +24,7 @@ from neo4j.exceptions import (
 )
 
 import cypher
-from service.errors import QueryTimeout, Unavailable
+from service.errors import ContentTooLarge, QueryTimeout, Unavailable
 from service.settings import Settings
 
 log = logging.getLogger("provgraph.store")
@@ -51,6 +51,17 @@ async def fetch(tx: AsyncManagedTransaction, statement: str, **params: Any) -> l
 
 def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
+
+
+def is_out_of_memory(error: Neo4jError) -> bool:
+    """Neo4j's memory pool refused a transaction more memory: the transaction's own limit
+    (`db.memory.transaction.max`, a ClientError, not retried) or, after the driver's
+    retries, all transactions' (`dbms.memory.transaction.total.max`, a TransientError)."""
+    return "OutOfMemoryError" in (error.code or "")
+
+
+class TransactionTooLarge(ContentTooLarge):
+    """A write that Neo4j's transaction memory limit stopped; it was rolled back."""
 
 
 class Store:
@@ -153,7 +164,8 @@ class Store:
         return await self._run("read", work, args, timeout_s)
 
     async def write(self, work: Work[T], *args: Any, timeout_s: float | None = None) -> T:
-        return await self._run("write", work, args, timeout_s)
+        """A write gets the write timeout: an admitted write is not cut at the read one."""
+        return await self._run("write", work, args, timeout_s or self.settings.write_timeout_s)
 
     async def _run(
         self, mode: str, work: Work[T], args: tuple[Any, ...], timeout_s: float | None
@@ -187,15 +199,29 @@ class Store:
                 raise Unavailable(
                     f"Neo4j stopped answering ({self.last_error}); try again shortly."
                 )
-            raise QueryTimeout(f"The query did not finish within {timeout:.0f} s.")
+            raise QueryTimeout(_timed_out(mode, timeout))
         try:
             return task.result()
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise Unavailable(f"Neo4j is unreachable ({error}); try again shortly.") from error
         except (ClientError, TransientError) as error:
             if is_timeout(error):
-                raise QueryTimeout(
-                    f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth "
-                    "or limit) and try again."
+                raise QueryTimeout(_timed_out(mode, timeout)) from error
+            if is_out_of_memory(error):
+                raise TransactionTooLarge(
+                    f"Neo4j refused the transaction more memory ({error.message}); it was "
+                    "rolled back, nothing was written."
                 ) from error
             raise
+
+
+def _timed_out(mode: str, timeout: float) -> str:
+    if mode == "write":
+        return (
+            f"The write did not finish within {timeout:.0f} s and was rolled back: nothing was "
+            "written. Send it in smaller parts, or raise PROVGRAPH_WRITE_TIMEOUT."
+        )
+    return (
+        f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth or limit) "
+        "and try again."
+    )
