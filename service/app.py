@@ -111,7 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(ProvgraphError)
     async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+        )
 
     app.include_router(health.router)
     # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py

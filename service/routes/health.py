@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from service.auth import TokensDep
 from service.deps import StoreDep
+from service.errors import Unavailable
 
 router = APIRouter(tags=["health"])
 
@@ -18,14 +19,17 @@ async def root() -> dict[str, str]:
 
 
 @router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})
-async def health(store: StoreDep, tokens: TokensDep) -> JSONResponse:
+async def health(request: Request, store: StoreDep, tokens: TokensDep) -> JSONResponse:
     """Neo4j reachability, its version, whether provgraph's schema is applied, and whether
     callers need tokens (`"auth": "tokens"`) or the service is open (`"auth": "open"`).
 
-    Answers `503` while Neo4j is unreachable (within about two seconds of it stopping).
+    Answers `503` while Neo4j is unreachable (within about two seconds of it stopping), with
+    `"status": "restarting"` while `provgraph serve` restarts the Neo4j it launched.
     """
+    supervisor = getattr(request.app.state, "supervisor", None)
+    down = "restarting" if supervisor and supervisor.restarting else "unavailable"
     body: dict[str, Any] = {
-        "status": "ok" if store.available else "unavailable",
+        "status": "ok" if store.available else down,
         "neo4j": {
             "reachable": store.available,
             "uri": store.settings.neo4j_uri,
@@ -37,4 +41,6 @@ async def health(store: StoreDep, tokens: TokensDep) -> JSONResponse:
     }
     if not store.available:
         body["detail"] = f"Neo4j is unreachable: {store.last_error}"
-    return JSONResponse(body, status_code=200 if store.available else 503)
+    if store.available:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers=Unavailable.headers)
