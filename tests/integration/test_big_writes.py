@@ -1,0 +1,118 @@
+"""Large imports in bounded memory: written, or a clear 413 with nothing written, and the
+Neo4j process survives; writes get their own timeout, and one that runs out is rolled back."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+from neo4j import Driver
+
+import cypher
+from service.settings import Settings
+from tests.conftest import Neo4jUnderTest, ServedApp
+from tests.payloads import prov_json_document
+
+PROV_JSON = {"content-type": "application/json"}
+
+
+def post_document(http: httpx.Client, records: int) -> tuple[httpx.Response, str]:
+    prefix = f"big-{uuid.uuid4().hex[:8]}"
+    body = json.dumps(prov_json_document(records, prefix))
+    return http.post("/prov", content=body, headers=PROV_JSON, timeout=900), prefix
+
+
+def nodes_of(db: Driver, prefix: str) -> int:
+    rows, _, _ = db.execute_query(
+        cypher.load("testing/nodes_under_iri"), iri=f"https://example.org/{prefix}/"
+    )
+    return int(rows[0]["nodes"])
+
+
+def neo4j_pid(server: Neo4jUnderTest) -> int | None:
+    """The test Neo4j's process id when the session launched it (else it is not ours)."""
+    running = server.local.status() if server.local else None
+    return running.pid if running else None
+
+
+@contextmanager
+def app_with(settings: Settings, **changes: object) -> Iterator[httpx.Client]:
+    with ServedApp(settings.model_copy(update=changes)) as app:
+        with httpx.Client(base_url=app.url, timeout=900) as http:
+            yield http
+
+
+def test_documents_up_to_the_limit_are_written_and_one_over_it_is_refused_first(
+    client: httpx.Client, db: Driver, neo4j_server: Neo4jUnderTest, test_settings: Settings
+) -> None:
+    limit = test_settings.max_records
+    pid = neo4j_pid(neo4j_server)
+    for records in (1_000, 10_000, 100_000, limit + 1):
+        answer, prefix = post_document(client, records)
+        if records <= limit:
+            assert answer.status_code == 201, (records, answer.text[:500])
+            written = answer.json()
+            assert written["nodes"] + written["edges"] == records
+            assert nodes_of(db, prefix) == written["nodes"]
+            assert client.get(f"/records/{written['id']}").status_code == 200
+        else:
+            assert answer.status_code == 413, (records, answer.text[:500])
+            detail = answer.json()["detail"]
+            assert f"{records:,}" in detail and "PROVGRAPH_MAX_RECORDS" in detail, detail
+            assert "split" in detail
+            assert nodes_of(db, prefix) == 0, "nothing of a refused document is written"
+        assert neo4j_pid(neo4j_server) == pid, f"Neo4j restarted after {records} records"
+    assert client.get("/health").status_code == 200
+
+
+@pytest.fixture()
+def small_transactions(db: Driver) -> Iterator[None]:
+    """Neo4j's per-transaction memory limit lowered (it is dynamic), so that an ordinary
+    document meets it the way a huge one meets the default limit."""
+    rows, _, _ = db.execute_query(cypher.load("testing/transaction_memory_limit"))
+    before = rows[0]["value"]
+    db.execute_query(cypher.load("testing/set_transaction_memory_limit"), value="8m")
+    try:
+        yield
+    finally:
+        db.execute_query(cypher.load("testing/set_transaction_memory_limit"), value=before)
+
+
+def test_a_write_over_neo4j_transaction_memory_is_413_with_nothing_written(
+    client: httpx.Client,
+    db: Driver,
+    neo4j_server: Neo4jUnderTest,
+    small_transactions: None,
+) -> None:
+    pid = neo4j_pid(neo4j_server)
+    answer, prefix = post_document(client, 20_000)
+    assert answer.status_code == 413, answer.text[:500]
+    detail = answer.json()["detail"]
+    assert "20,000 PROV records" in detail and "nothing was written" in detail, detail
+    assert "PROVGRAPH_NEO4J_HEAP" in detail and "plit" in detail, detail
+    assert nodes_of(db, prefix) == 0
+    assert neo4j_pid(neo4j_server) == pid
+    small, _ = post_document(client, 100)
+    assert small.status_code == 201, "smaller writes still go through"
+
+
+def test_writes_have_their_own_timeout_and_one_that_runs_out_is_rolled_back(
+    test_settings: Settings, db: Driver, clean_graph: None
+) -> None:
+    # A read timeout far below what the write takes does not cut an admitted write.
+    with app_with(test_settings, query_timeout_s=0.5) as http:
+        answer, prefix = post_document(http, 20_000)
+        assert answer.status_code == 201, answer.text[:500]
+        assert nodes_of(db, prefix) == answer.json()["nodes"]
+    # A write timeout below it does, and the write is rolled back.
+    with app_with(test_settings, write_timeout_s=0.5) as http:
+        answer, prefix = post_document(http, 20_000)
+        assert answer.status_code == 504, answer.text[:500]
+        detail = answer.json()["detail"]
+        assert "rolled back" in detail and "nothing was written" in detail, detail
+        assert "PROVGRAPH_WRITE_TIMEOUT" in detail
+        assert nodes_of(db, prefix) == 0
