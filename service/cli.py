@@ -69,6 +69,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         supervisor.start()
     try:
         server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it already shut down on, as uvicorn.run swallows it
     finally:
         if supervisor:
             supervisor.stop()

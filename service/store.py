@@ -209,8 +209,8 @@ class Store:
                 raise QueryTimeout(_timed_out(mode, timeout)) from error
             if is_out_of_memory(error):
                 raise TransactionTooLarge(
-                    f"Neo4j refused the transaction more memory ({error.message}); it was "
-                    "rolled back, nothing was written."
+                    f"Neo4j refused the transaction more memory ({error.message}); the "
+                    "transaction was rolled back."
                 ) from error
             raise
 

@@ -33,8 +33,8 @@ async def write_or_find(
     except TransactionTooLarge as error:
         raise ContentTooLarge(
             f"The record holds {to_write.graph.size:,} PROV records (nodes and relations), more "
-            f"than this Neo4j's transaction memory takes. {error.detail} Split it into smaller "
-            "documents, or raise PROVGRAPH_NEO4J_HEAP."
+            f"than this Neo4j's transaction memory takes. {error.detail} Nothing was written: "
+            "split it into smaller documents, or raise PROVGRAPH_NEO4J_HEAP."
         ) from error
     except ConstraintError:
         earlier = await find() if find else None
