@@ -54,10 +54,13 @@ def is_timeout(error: Neo4jError) -> bool:
 
 
 def is_out_of_memory(error: Neo4jError) -> bool:
-    """Neo4j's memory pool refused a transaction more memory: the transaction's own limit
-    (`db.memory.transaction.max`, a ClientError, not retried) or, after the driver's
-    retries, all transactions' (`dbms.memory.transaction.total.max`, a TransientError)."""
+    """Neo4j's memory pool refused a transaction more memory (a TransientError): over the
+    transaction's own limit (OWN_LIMIT in the message), or over all transactions' limit
+    (`dbms.memory.transaction.total.max`), which the driver retries first."""
     return "OutOfMemoryError" in (error.code or "")
+
+
+OWN_LIMIT = "db.memory.transaction.max"
 
 
 class TransactionTooLarge(ContentTooLarge):
@@ -177,7 +180,13 @@ class Store:
 
         @unit_of_work(timeout=timeout)
         async def unit(tx: AsyncManagedTransaction) -> T:
-            return await work(tx, *args)
+            try:
+                return await work(tx, *args)
+            except TransientError as error:
+                # Over its own limit the transaction would only fail again: not retried.
+                if is_out_of_memory(error) and OWN_LIMIT in (error.message or ""):
+                    raise TransactionTooLarge(too_large(error)) from error
+                raise
 
         async def in_session() -> T:
             async with driver.session(database=self.settings.neo4j_database) as session:
@@ -208,11 +217,15 @@ class Store:
             if is_timeout(error):
                 raise QueryTimeout(_timed_out(mode, timeout)) from error
             if is_out_of_memory(error):
-                raise TransactionTooLarge(
-                    f"Neo4j refused the transaction more memory ({error.message}); the "
-                    "transaction was rolled back."
-                ) from error
+                raise TransactionTooLarge(too_large(error)) from error
             raise
+
+
+def too_large(error: Neo4jError) -> str:
+    return (
+        f"Neo4j refused the transaction more memory ({error.message}); the transaction was "
+        "rolled back."
+    )
 
 
 def _timed_out(mode: str, timeout: float) -> str:

@@ -204,8 +204,9 @@ async def import_document(
     transaction; PROV's rules are checked by the writer (409 on a conflict)."""
     record_id = str(uuid4())
     # Parsing a large document takes seconds: off the event loop, so other requests go on.
-    graph = await asyncio.to_thread(_read_graph, text, fmt, store, record_id)
-    admit(store.settings, graph)
+    document = await asyncio.to_thread(parse_document, text, fmt)
+    admit(store.settings, document)
+    graph = await asyncio.to_thread(document_graph, document, store, record_id)
     to_write = RecordToWrite(
         record_id,
         KIND,
@@ -221,16 +222,13 @@ async def import_document(
     return Imported(record_id, len(graph.nodes), len(graph.edges), created=True)
 
 
-def _read_graph(text: str, fmt: Format, store: Store, record_id: str) -> ProvGraph:
-    return document_graph(parse_document(text, fmt), store, record_id)
-
-
-def admit(settings: Settings, graph: ProvGraph) -> None:
+def admit(settings: Settings, document: ProvDocument) -> None:
     """PROVGRAPH_MAX_RECORDS, checked before Neo4j is touched: the largest document the
-    default local Neo4j (512m heap) was measured to write (README, "Limits")."""
-    if graph.size > settings.max_records:
+    default local Neo4j (512m heap) was measured to write (README, "Big writes")."""
+    records = sum(1 for part in (document, *document.bundles) for _ in part.get_records())
+    if records > settings.max_records:
         raise ContentTooLarge(
-            f"The document holds {graph.size:,} PROV records (nodes and relations); at most "
+            f"The document holds {records:,} PROV records (elements and relations); at most "
             f"{settings.max_records:,} (PROVGRAPH_MAX_RECORDS) are imported at once. Nothing "
             "was written: split it into several documents, or raise PROVGRAPH_MAX_RECORDS "
             "together with PROVGRAPH_NEO4J_HEAP."
