@@ -182,6 +182,7 @@ class LocalNeo4j:
         auth: bool = True,
         heap: str = "512m",
         pagecache: str = "256m",
+        transaction_max: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.cache_dir = cache_dir
@@ -189,6 +190,8 @@ class LocalNeo4j:
         self.auth = auth
         self.heap = heap
         self.pagecache = pagecache
+        # One transaction's memory limit; by default TRANSACTION_SHARE of the heap.
+        self.transaction_max = transaction_max or share_of(heap, TRANSACTION_SHARE)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -325,7 +328,7 @@ class LocalNeo4j:
             # written) long before the heap runs out, and leaves room for everyone else's.
             # A bigger heap (large benchmarks) allows bigger transactions.
             "dbms.memory.transaction.total.max": half_of(self.heap),
-            "db.memory.transaction.max": share_of(self.heap, TRANSACTION_SHARE),
+            "db.memory.transaction.max": self.transaction_max,
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",
         }

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=32 * 1024 * 1024, validation_alias="PROVGRAPH_MAX_BODY")
     max_batch: int = Field(default=20_000, validation_alias="PROVGRAPH_MAX_BATCH")
     # PROV records (nodes + relations) of one imported document; README says how measured.
-    max_records: int = Field(default=100_000, validation_alias="PROVGRAPH_MAX_RECORDS")
+    max_records: int = Field(default=30_000, validation_alias="PROVGRAPH_MAX_RECORDS")
     max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
     node_limit: int = Field(default=10_000, validation_alias="PROVGRAPH_NODE_LIMIT")
 
