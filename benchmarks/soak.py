@@ -3,6 +3,12 @@ the API process's memory sampled every second. It stops by itself.
 
     python benchmarks/soak.py                     # 3 minutes, rewrites benchmarks/SOAK.md
     python benchmarks/soak.py --minutes 10 --json soak.json
+    python benchmarks/soak.py --long              # 30 minutes of the long mix (below)
+
+The long mix adds, on two of the 16 clients, a whole-graph export and a large PROV import
+every EVERY_S seconds (every IMPORT_OVER_LIMIT_EVERY-th import one record over
+PROVGRAPH_MAX_RECORDS, which must be refused), and hostile requests that must get their 4xx
+among the others' requests; Neo4j's process id is checked at the start and at the end.
 
 It starts a throwaway local Neo4j (unless NEO4J_URI is set) and the API as its own uvicorn
 process with benchmarks/run.py's helpers, both on loopback, and stops them at the end.
@@ -35,29 +41,77 @@ from benchmarks import report  # noqa: E402
 from benchmarks import run as harness  # noqa: E402
 from benchmarks.baselines import rss_kib  # noqa: E402
 from benchmarks.generate import LineageGenerator  # noqa: E402
+from service.local_neo4j import process_alive  # noqa: E402
+from service.settings import Settings  # noqa: E402
+from tests.payloads import prov_json_document  # noqa: E402
 
 CLIENTS = 16
 # Share of each kind of request; writes keep the graph growing under the reads.
 MIX = {"register": 0.4, "lineage": 0.3, "explore_upstream": 0.3}
+LONG_MINUTES = 30.0
+LONG_MIX = {"register": 0.37, "lineage": 0.25, "explore_upstream": 0.25, "hostile": 0.13}
+# Heavy requests of the long mix, each on a client of its own, one every EVERY_S seconds.
+PERIODIC = ("export_all", "import_large")
+EVERY_S = 30.0
+LARGE_IMPORT_RECORDS = 10_000
+IMPORT_OVER_LIMIT_EVERY = 5
 SEED_RUNS = 200  # registered before the clock starts, so reads have something to find
 LINEAGE_DEPTH, EXPLORE_DEPTH = 10, 4
 FLAT_WITHIN = 0.10  # last third's mean RSS within 10 % of the middle third's
 ERROR_EXAMPLES = 5
+HEAVY_TIMEOUT_S = 600.0
+PROV_JSON = {"content-type": "application/json"}
+
+Request = tuple[str, str, dict[str, Any], set[int] | None]  # method, path, httpx args, statuses
+
+
+def hostile_requests(dataset: str) -> list[tuple[str, Request]]:
+    """Requests a hostile or careless caller sends, each with the answers it must get (a
+    4xx; never a 5xx). `limit` is taken as given today and capped by part A of issue 19: a
+    200 or a 400 are both right, a 5xx is not."""
+    return [
+        ("not a model run", ("POST", "/model_run/register", {"json": {"display_name": 5}}, {422})),
+        (
+            "time out of range",
+            ("GET", "/lineage", {"params": {"id": dataset, "since": "99999-01-01"}}, {422}),
+        ),
+        (
+            "huge limit",
+            ("GET", "/lineage", {"params": {"id": dataset, "limit": 10**9}}, {200, 400}),
+        ),
+        ("negative depth", ("GET", "/lineage", {"params": {"id": dataset, "depth": -1}}, {422})),
+        ("unknown format", ("GET", "/prov", {"params": {"id": dataset, "format": "x"}}, {400})),
+        (
+            "not PROV",
+            ("POST", "/prov", {"content": b"{not json", "headers": PROV_JSON}, {422}),
+        ),
+        (
+            "wrong media type",
+            ("POST", "/prov", {"content": b"x", "headers": {"content-type": "text/plain"}}, {415}),
+        ),
+        ("no such node", ("GET", "/lineage", {"params": {"id": dataset + "-none"}}, {404})),
+    ]
 
 
 class Soak:
     """The clients' shared state: the graph they grow, what they measured, what went wrong."""
 
-    def __init__(self, url: str, minutes: float) -> None:
+    def __init__(self, url: str, minutes: float, long: bool = False) -> None:
         self.url = url
         self.seconds = minutes * 60
-        self.generator = LineageGenerator(prefix=f"10378.1/soak-{uuid.uuid4().hex[:8]}")
+        self.mix = LONG_MIX if long else MIX
+        self.periodic = PERIODIC if long else ()
+        self.prefix = f"soak-{uuid.uuid4().hex[:8]}"
+        self.generator = LineageGenerator(prefix=f"10378.1/{self.prefix}")
         self.random = random.Random(6)
         # Only datasets of acknowledged runs are read, so a read never races its write (404).
         self.datasets: list[str] = []
-        self.latencies: dict[str, list[float]] = {kind: [] for kind in MIX}
-        self.errors: dict[str, int] = dict.fromkeys(MIX, 0)
+        kinds = [*self.mix, *self.periodic]
+        self.latencies: dict[str, list[float]] = {kind: [] for kind in kinds}
+        self.errors: dict[str, int] = dict.fromkeys(kinds, 0)
         self.error_examples: list[str] = []
+        self.refused: dict[str, int] = {}  # hostile and over-limit requests, by what they were
+        self.imports = 0
 
     def acknowledged(self, record: dict[str, Any]) -> None:
         for side in ("inputs", "outputs"):
@@ -73,46 +127,79 @@ class Soak:
         for record in records:
             self.acknowledged(record)
 
-    def request(self, kind: str) -> tuple[str, str, dict[str, Any]]:
-        """(method, path, httpx arguments) of one request of this kind."""
+    def request(self, kind: str) -> Request:
+        """One request of this kind; statuses None: any 2xx is right."""
         if kind == "register":
-            return "POST", "/model_run/register", {"json": self.generator.run()}
+            return "POST", "/model_run/register", {"json": self.generator.run()}, None
+        if kind == "export_all":
+            params: dict[str, Any] = {"scope": "all", "format": "json"}
+            return "GET", "/prov", {"params": params, "timeout": HEAVY_TIMEOUT_S}, None
+        if kind == "import_large":
+            self.imports += 1
+            over = self.imports % IMPORT_OVER_LIMIT_EVERY == 0
+            records = Settings().max_records + 1 if over else LARGE_IMPORT_RECORDS
+            document = prov_json_document(records, f"{self.prefix}-{self.imports}")
+            arguments: dict[str, Any] = {
+                "content": json.dumps(document),
+                "headers": PROV_JSON,
+                "timeout": HEAVY_TIMEOUT_S,
+            }
+            if over:
+                self.refused["over PROVGRAPH_MAX_RECORDS"] = (
+                    self.refused.get("over PROVGRAPH_MAX_RECORDS", 0) + 1
+                )
+            return "POST", "/prov", arguments, {413} if over else None
         dataset = self.random.choice(self.datasets)
+        if kind == "hostile":
+            what, request = self.random.choice(hostile_requests(dataset))
+            self.refused[what] = self.refused.get(what, 0) + 1
+            return request
         if kind == "lineage":
             direction = self.random.choice(("upstream", "downstream"))
             params = {"id": dataset, "direction": direction, "depth": LINEAGE_DEPTH}
-            return "GET", "/lineage", {"params": params}
-        return (
-            "GET",
-            "/explore/upstream",
-            {"params": {"starting_id": dataset, "depth": EXPLORE_DEPTH}},
-        )
+            return "GET", "/lineage", {"params": params}, None
+        params = {"starting_id": dataset, "depth": EXPLORE_DEPTH}
+        return "GET", "/explore/upstream", {"params": params}, None
+
+    async def send(self, http: httpx.AsyncClient, kind: str) -> None:
+        method, path, arguments, statuses = self.request(kind)
+        started = time.perf_counter()
+        try:
+            answer = await http.request(method, path, **arguments)
+            right = answer.status_code in statuses if statuses else answer.is_success
+            failure = None if right else f"{answer.status_code} {answer.text}"
+        except httpx.HTTPError as error:
+            failure = repr(error)
+        self.latencies[kind].append(time.perf_counter() - started)
+        if failure:
+            self.errors[kind] += 1
+            if len(self.error_examples) < ERROR_EXAMPLES:
+                self.error_examples.append(f"{method} {path}: {failure[:300]}")
+        elif kind == "register":
+            self.acknowledged(arguments["json"])
 
     async def client(self, http: httpx.AsyncClient, until: float) -> None:
-        kinds, weights = list(MIX), list(MIX.values())
+        kinds, weights = list(self.mix), list(self.mix.values())
         while time.monotonic() < until:
-            kind = self.random.choices(kinds, weights)[0]
-            method, path, arguments = self.request(kind)
-            started = time.perf_counter()
-            try:
-                answer = await http.request(method, path, **arguments)
-                failure = None if answer.is_success else f"{answer.status_code} {answer.text}"
-            except httpx.HTTPError as error:
-                failure = repr(error)
-            self.latencies[kind].append(time.perf_counter() - started)
-            if failure:
-                self.errors[kind] += 1
-                if len(self.error_examples) < ERROR_EXAMPLES:
-                    self.error_examples.append(f"{method} {path}: {failure[:300]}")
-            elif kind == "register":
-                self.acknowledged(arguments["json"])
+            await self.send(http, self.random.choices(kinds, weights)[0])
+
+    async def every(self, http: httpx.AsyncClient, kind: str, until: float) -> None:
+        """One heavy request of `kind` every EVERY_S seconds (or right after the last one)."""
+        while time.monotonic() < until:
+            started = time.monotonic()
+            await self.send(http, kind)
+            await asyncio.sleep(
+                max(0.0, min(EVERY_S - (time.monotonic() - started), until - time.monotonic()))
+            )
 
     async def run(self) -> float:
         limits = httpx.Limits(max_connections=CLIENTS)
         async with httpx.AsyncClient(base_url=self.url, timeout=60, limits=limits) as http:
             started = time.monotonic()
             until = started + self.seconds
-            await asyncio.gather(*(self.client(http, until) for _ in range(CLIENTS)))
+            heavy = [self.every(http, kind, until) for kind in self.periodic]
+            light = [self.client(http, until) for _ in range(CLIENTS - len(heavy))]
+            await asyncio.gather(*heavy, *light)
             return time.monotonic() - started
 
 
@@ -185,12 +272,14 @@ def rss_figures(samples: list[tuple[float, float]]) -> dict[str, Any]:
     }
 
 
-def run_soak(api_url: str, minutes: float, api_pid: int | None = None) -> dict[str, Any]:
+def run_soak(
+    api_url: str, minutes: float, api_pid: int | None = None, long: bool = False
+) -> dict[str, Any]:
     """Soak the API at `api_url` for `minutes`: requests by kind, errors, p50/p99 latency,
     and the API process's RSS (`api_pid`, else whatever listens on the URL's port)."""
     url = api_url.rstrip("/")
     pid = api_pid or listening_pid(urlsplit(url).port or 80)
-    soak = Soak(url, minutes)
+    soak = Soak(url, minutes, long)
     soak.seed()
     load_before = os.getloadavg()[0]  # other work on a shared machine shows up in latencies
     sampler = RssSampler(pid) if pid else None
@@ -214,7 +303,10 @@ def run_soak(api_url: str, minutes: float, api_pid: int | None = None) -> dict[s
         "minutes": seconds / 60,
         "load_average": {"start": load_before, "end": os.getloadavg()[0]},
         "clients": CLIENTS,
-        "mix": MIX,
+        "mix": soak.mix,
+        "long": long,
+        "periodic": list(soak.periodic),
+        "refused": soak.refused,
         "seed_runs": SEED_RUNS,
         "runs_registered": soak.generator.runs,
         "requests": sum(len(values) for values in soak.latencies.values()),
@@ -231,24 +323,46 @@ def markdown(results: dict[str, Any]) -> str:
     def number(value: float) -> str:
         return report.n(value, 1)
 
+    mix = results["mix"]
+    regenerate = f"--minutes {results['requested_minutes']:g}" + (
+        " --long" if results["long"] else ""
+    )
+    hostile = (
+        f", or a hostile request ({mix['hostile']:.0%}, listed below) that must get its 4xx"
+        if "hostile" in mix
+        else ""
+    )
+    periodic = (
+        [
+            f"Two more clients send the heavy requests, each one every {EVERY_S:.0f} s: a "
+            "whole-graph export (`export_all`, `GET /prov?scope=all&format=json`, read to the "
+            f"end) and a PROV-JSON import of {LARGE_IMPORT_RECORDS:,} records (`import_large`, "
+            f"`POST /prov`); every {IMPORT_OVER_LIMIT_EVERY}th import is one record over "
+            "`PROVGRAPH_MAX_RECORDS` and must get `413`.\n"
+        ]
+        if results["periodic"]
+        else []
+    )
     out = [
         "# Soak (mixed load, bounded)\n",
         f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['ram_gib']} GiB RAM, "
         f"shared and noisy. Python {machine['python']}, Neo4j {machine.get('neo4j', '?')}, "
         f"commit `{machine['commit']}`, {machine['date']}. Regenerate with "
-        f"`python benchmarks/soak.py --minutes {results['requested_minutes']:g}`. "
+        f"`python benchmarks/soak.py {regenerate}`. "
         f"Load average (1 min) {results['load_average']['start']:.1f} at the start and "
         f"{results['load_average']['end']:.1f} at the end, this soak included.\n",
         f"{results['clients']} clients on loopback, each sending its next request when the "
         "last one is answered, for "
         f"{results['minutes']:.1f} min against the API as its own uvicorn process (one worker) "
-        f"on a local Neo4j. Each request is a `POST /model_run/register` "
-        f"({MIX['register']:.0%}), a `GET /lineage?direction=upstream|downstream&depth="
-        f"{LINEAGE_DEPTH}` ({MIX['lineage']:.0%}) or a `GET /explore/upstream?depth="
-        f"{EXPLORE_DEPTH}` ({MIX['explore_upstream']:.0%}) from a dataset of an acknowledged "
-        f"run; {results['seed_runs']} runs are registered before the clock starts and "
+        f"on a local Neo4j (512m heap). Each request is a `POST /model_run/register` "
+        f"({mix['register']:.0%}), a `GET /lineage?direction=upstream|downstream&depth="
+        f"{LINEAGE_DEPTH}` ({mix['lineage']:.0%}) or a `GET /explore/upstream?depth="
+        f"{EXPLORE_DEPTH}` ({mix['explore_upstream']:.0%}) from a dataset of an acknowledged "
+        f"run{hostile}; {results['seed_runs']} runs are registered before the clock starts and "
         f"{results['runs_registered'] - results['seed_runs']:,} during it. Latencies are "
         "client-side.\n",
+        *periodic,
+        "| kind | requests | per s | errors | p50 ms | p99 ms |",
         "| kind | requests | per s | errors | p50 ms | p99 ms |",
         "|---|---|---|---|---|---|",
     ]
@@ -263,7 +377,26 @@ def markdown(results: dict[str, Any]) -> str:
         "| | |\n"
     )
     verdict = "met" if results["errors"] == 0 else "**missed**"
-    out.append(f"Errors (any non-2xx or transport error): {results['errors']} ({verdict}).\n")
+    out.append(
+        f"Unexpected answers (a non-2xx to a request that should succeed, another status than "
+        f"the one a refused request must get, or a transport error): {results['errors']} "
+        f"({verdict}).\n"
+    )
+    if results["refused"]:
+        out += ["| refused on purpose | sent | must get |", "|---|---|---|"]
+        must = {what: request[3] for what, request in hostile_requests("<dataset>")}
+        must["over PROVGRAPH_MAX_RECORDS"] = {413}
+        for what, sent in sorted(results["refused"].items()):
+            statuses = " or ".join(str(status) for status in sorted(must[what] or ()))
+            out.append(f"| {what} | {sent:,} | {statuses} |")
+        out.append("")
+    if "neo4j_pid" in results:
+        pids = results["neo4j_pid"]
+        same = "the same" if pids["start"] == pids["end"] and pids["alive"] else "**changed**"
+        out.append(
+            f"Neo4j's process id: {pids['start']} at the start, {pids['end']} at the end "
+            f"({same}; alive at the end: {pids['alive']}).\n"
+        )
     for example in results["error_examples"]:
         out.append(f"- `{example}`")
     if rss is None:
@@ -288,18 +421,29 @@ def markdown(results: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--minutes", type=float, help="default 3, or 30 with --long")
+    parser.add_argument("--long", action="store_true", help="the long mix (module docstring)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "SOAK.md")
     args = parser.parse_args()
+    minutes = args.minutes or (LONG_MINUTES if args.long else 3.0)
     results: dict[str, Any] = {"machine": harness.machine()}
     with (
-        harness.neo4j_server(harness.QUICK) as (uri, auth, _),
+        harness.neo4j_server(harness.QUICK) as (uri, auth, neo4j_pid),
         harness.api_server(None, uri, auth) as (url, pid),
     ):
-        results["machine"]["neo4j"] = httpx.get(f"{url}/health").json()["neo4j"]["version"]
-        print(f"soaking {url} for {args.minutes} min ...", file=sys.stderr, flush=True)
-        results.update(run_soak(url, args.minutes, pid))
+        health = httpx.get(f"{url}/health").json()
+        results["machine"]["neo4j"] = health.get("neo4j", {}).get("version", "5.26")
+        print(f"soaking {url} for {minutes} min ...", file=sys.stderr, flush=True)
+        results.update(run_soak(url, minutes, pid, args.long))
+        if neo4j_pid:
+            # The Neo4j the soak started is not supervised: a crash would show as a new pid
+            # only under `provgraph serve`; here it shows as a dead one.
+            results["neo4j_pid"] = {
+                "start": neo4j_pid,
+                "end": listening_pid(int(uri.rsplit(":", 1)[1])),
+                "alive": process_alive(neo4j_pid),
+            }
     args.results.write_text(markdown(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -116,7 +116,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(ProvgraphError)
     async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+        )
 
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
 

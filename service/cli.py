@@ -10,6 +10,7 @@ from pathlib import Path
 from service.auth import TokenConfigError, load_tokens, open_bind_refusal
 from service.local_neo4j import LauncherError, LocalNeo4j
 from service.settings import Settings
+from service.supervision import Neo4jSupervisor
 
 log = logging.getLogger("provgraph")
 
@@ -38,6 +39,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"provgraph: {refusal}", file=sys.stderr)
         return 2
     owned: LocalNeo4j | None = None
+    supervisor: Neo4jSupervisor | None = None
     if not settings.neo4j_uri:
         neo4j = local_neo4j(settings, args)
         connection = neo4j.status()
@@ -54,14 +56,32 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
                 "neo4j_password": connection.password,
             }
         )
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+
+    def give_up(reason: str) -> None:
+        server.should_exit = True
+
+    if owned and connection:
+        # The Neo4j we launched is kept running; when it cannot be, serve stops with the reason.
+        supervisor = Neo4jSupervisor(owned, connection, on_give_up=give_up)
+        app.state.supervisor = supervisor
+        supervisor.start()
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        server.run()
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises the Ctrl-C it already shut down on, as uvicorn.run swallows it
     finally:
+        if supervisor:
+            supervisor.stop()
         if owned:
             log.info(
                 "Stopping the local Neo4j (pid %s)", owned.process.pid if owned.process else "?"
             )
             owned.stop()
+    if supervisor and supervisor.failure:
+        print(f"provgraph: {supervisor.failure}", file=sys.stderr)
+        return 3
     return 0
 
 

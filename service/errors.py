@@ -5,6 +5,7 @@ from typing import Any
 
 class ProvgraphError(Exception):
     status_code = 500
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: Any) -> None:
         super().__init__(detail if isinstance(detail, str) else repr(detail))
@@ -39,6 +40,7 @@ class ContentTooLarge(ProvgraphError):
 
 class Unavailable(ProvgraphError):
     status_code = 503
+    headers = {"Retry-After": "5"}  # a restart of the local Neo4j takes seconds
 
 
 class QueryTimeout(ProvgraphError):

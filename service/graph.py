@@ -103,6 +103,11 @@ class ProvGraph:
     # are kept, encoded, on their record and come back in that record's export.
     dangling: list[dict[str, Any]] = field(default_factory=list)
 
+    @property
+    def size(self) -> int:
+        """PROV records written: nodes and relations (what PROVGRAPH_MAX_RECORDS counts)."""
+        return len(self.nodes) + len(self.edges)
+
     def add_node(self, node: Node) -> Node:
         """Add a node, or merge classes and attributes into the one already there."""
         existing = self.nodes.get(node.id)

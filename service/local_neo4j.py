@@ -39,6 +39,7 @@ ALTERNATIVES = (
 STARTUP_TIMEOUT_S = 180.0
 log = logging.getLogger("provgraph")
 DEFAULT_BOLT_PORT = 7687
+TRANSACTION_SHARE = 0.4  # of the heap, for one transaction
 
 
 class LauncherError(RuntimeError):
@@ -152,13 +153,16 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def half_of(size: str) -> str:
-    """Half of a JVM size such as `512m` or `2g`, in megabytes: transactions may use half
-    the heap, so a bigger heap (large benchmarks) also allows bigger transactions."""
+def share_of(size: str, share: float) -> str:
+    """A share of a JVM size such as `512m` or `2g`, in megabytes (at least 64m)."""
     units = {"k": 1 / 1024, "m": 1, "g": 1024}
     number, unit = size[:-1], size[-1].lower()
     megabytes = float(number) * units[unit] if unit in units else float(size) / 2**20
-    return f"{max(int(megabytes / 2), 64)}m"
+    return f"{max(int(megabytes * share), 64)}m"
+
+
+def half_of(size: str) -> str:
+    return share_of(size, 0.5)
 
 
 def _die_with_parent() -> None:
@@ -181,6 +185,7 @@ class LocalNeo4j:
         auth: bool = True,
         heap: str = "512m",
         pagecache: str = "256m",
+        transaction_max: str | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.cache_dir = cache_dir
@@ -189,6 +194,8 @@ class LocalNeo4j:
         self.auth = auth
         self.heap = heap
         self.pagecache = pagecache
+        # One transaction's memory limit; by default TRANSACTION_SHARE of the heap.
+        self.transaction_max = transaction_max or share_of(heap, TRANSACTION_SHARE)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -338,7 +345,12 @@ class LocalNeo4j:
             "server.https.enabled": "false",
             "dbms.security.auth_enabled": "true" if self.auth else "false",
             "server.memory.pagecache.size": self.pagecache,
+            # Transactions may hold half the heap together, one of them 40 %: a write that
+            # grows too large fails with Neo4j's own memory-pool error (a 413, nothing
+            # written) long before the heap runs out, and leaves room for everyone else's.
+            # A bigger heap (large benchmarks) allows bigger transactions.
             "dbms.memory.transaction.total.max": half_of(self.heap),
+            "db.memory.transaction.max": self.transaction_max,
             "db.tx_log.rotation.retention_policy": "2 files",
             "dbms.usage_report.enabled": "false",
         }

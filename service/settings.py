@@ -43,9 +43,12 @@ class Settings(BaseSettings):
 
     # Limits.
     query_timeout_s: float = Field(default=30.0, validation_alias="PROVGRAPH_QUERY_TIMEOUT")
+    write_timeout_s: float = Field(default=300.0, validation_alias="PROVGRAPH_WRITE_TIMEOUT")
     unavailable_after_s: float = Field(default=2.0, validation_alias="PROVGRAPH_UNAVAILABLE_AFTER")
     max_body_bytes: int = Field(default=32 * 1024 * 1024, validation_alias="PROVGRAPH_MAX_BODY")
     max_batch: int = Field(default=20_000, validation_alias="PROVGRAPH_MAX_BATCH")
+    # PROV records (nodes + relations) of one imported document; README says how measured.
+    max_records: int = Field(default=30_000, validation_alias="PROVGRAPH_MAX_RECORDS")
     max_depth: int = Field(default=100, validation_alias="PROVGRAPH_MAX_DEPTH")
     node_limit: int = Field(default=10_000, validation_alias="PROVGRAPH_NODE_LIMIT")
 

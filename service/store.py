@@ -29,6 +29,7 @@ import cypher
 from service.errors import (
     AlreadyExists,
     BadRequest,
+    ContentTooLarge,
     InvalidInput,
     ProvgraphError,
     QueryTimeout,
@@ -62,17 +63,16 @@ def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
 
 
-def neo4j_error(error: Neo4jError, timeout: float) -> ProvgraphError:
+def neo4j_error(error: Neo4jError, mode: str, timeout: float) -> ProvgraphError:
     """The one mapping of what Neo4j refuses to what the caller is told. Validation keeps
     the inputs behind these from coming this far; this keeps any that do from being 500s."""
     message = error.message or str(error)
     if isinstance(error, ConstraintError):
         return AlreadyExists(f"already registered: {message}")
     if is_timeout(error):
-        return QueryTimeout(
-            f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth "
-            "or limit) and try again."
-        )
+        return QueryTimeout(_timed_out(mode, timeout))
+    if is_out_of_memory(error):
+        return TransactionTooLarge(too_large(error))
     if "too large to index" in message:
         return InvalidInput(
             [
@@ -99,6 +99,20 @@ def packing_error(error: UnicodeEncodeError | OverflowError) -> InvalidInput:
     else:
         msg = "a number does not fit in 64 bits"
     return InvalidInput([{"type": "value_error", "loc": ["body"], "msg": msg}])
+
+
+def is_out_of_memory(error: Neo4jError) -> bool:
+    """Neo4j's memory pool refused a transaction more memory (a TransientError): over the
+    transaction's own limit (OWN_LIMIT in the message), or over all transactions' limit
+    (`dbms.memory.transaction.total.max`), which the driver retries first."""
+    return "OutOfMemoryError" in (error.code or "")
+
+
+OWN_LIMIT = "db.memory.transaction.max"
+
+
+class TransactionTooLarge(ContentTooLarge):
+    """A write that Neo4j's transaction memory limit stopped; it was rolled back."""
 
 
 class Store:
@@ -201,7 +215,8 @@ class Store:
         return await self._run("read", work, args, timeout_s)
 
     async def write(self, work: Work[T], *args: Any, timeout_s: float | None = None) -> T:
-        return await self._run("write", work, args, timeout_s)
+        """A write gets the write timeout: an admitted write is not cut at the read one."""
+        return await self._run("write", work, args, timeout_s or self.settings.write_timeout_s)
 
     async def _run(
         self, mode: str, work: Work[T], args: tuple[Any, ...], timeout_s: float | None
@@ -213,7 +228,13 @@ class Store:
 
         @unit_of_work(timeout=timeout)
         async def unit(tx: AsyncManagedTransaction) -> T:
-            return await work(tx, *args)
+            try:
+                return await work(tx, *args)
+            except TransientError as error:
+                # Over its own limit the transaction would only fail again: not retried.
+                if is_out_of_memory(error) and OWN_LIMIT in (error.message or ""):
+                    raise TransactionTooLarge(too_large(error)) from error
+                raise
 
         async def in_session() -> T:
             async with driver.session(database=self.settings.neo4j_database) as session:
@@ -235,12 +256,31 @@ class Store:
                 raise Unavailable(
                     f"Neo4j stopped answering ({self.last_error}); try again shortly."
                 )
-            raise QueryTimeout(f"The query did not finish within {timeout:.0f} s.")
+            raise QueryTimeout(_timed_out(mode, timeout))
         try:
             return task.result()
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise Unavailable(f"Neo4j is unreachable ({error}); try again shortly.") from error
         except Neo4jError as error:
-            raise neo4j_error(error, timeout) from error
+            raise neo4j_error(error, mode, timeout) from error
         except (UnicodeEncodeError, OverflowError) as error:
             raise packing_error(error) from error
+
+
+def too_large(error: Neo4jError) -> str:
+    return (
+        f"Neo4j refused the transaction more memory ({error.message}); the transaction was "
+        "rolled back."
+    )
+
+
+def _timed_out(mode: str, timeout: float) -> str:
+    if mode == "write":
+        return (
+            f"The write did not finish within {timeout:.0f} s and was rolled back: nothing was "
+            "written. Send it in smaller parts, or raise PROVGRAPH_WRITE_TIMEOUT."
+        )
+    return (
+        f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth or limit) "
+        "and try again."
+    )

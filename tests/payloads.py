@@ -52,3 +52,18 @@ def seed_code_run() -> dict[str, Any]:
     """The FAIR-DP seed page's code run, as a client would POST it."""
     listed = _fixture("fairdp_code_run.json")
     return {key: listed[key] for key in CODE_RUN_WRITABLE}
+
+
+def prov_json_document(records: int, prefix: str = "doc") -> dict[str, Any]:
+    """A PROV-JSON document of `records` PROV records: a chain of entities, each but the
+    first derived from the one before (about half entities, half derivations)."""
+    entities = records // 2 + 1
+    derivations = records - entities
+    return {
+        "prefix": {"ex": f"https://example.org/{prefix}/"},
+        "entity": {f"ex:e{n}": {"ex:n": n} for n in range(entities)},
+        "wasDerivedFrom": {
+            f"_:d{n}": {"prov:generatedEntity": f"ex:e{n + 1}", "prov:usedEntity": f"ex:e{n}"}
+            for n in range(derivations)
+        },
+    }

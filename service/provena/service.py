@@ -18,7 +18,7 @@ from service.records import repository
 from service.records.repository import RecordToWrite, content_hash
 from service.records.service import write_once
 from service.settings import Settings
-from service.store import Store
+from service.store import Store, TransactionTooLarge
 
 KIND = "model_run"
 BATCH_CHUNK = 500
@@ -89,6 +89,12 @@ async def register_batch(
         try:
             await store.write(repository.write_new_records, [w for _, _, w in chunk])
             written = chunk
+        except TransactionTooLarge as error:
+            # Only under memory pressure from other transactions: a chunk is far below the
+            # limit of one. The chunk's records are not written; the others stand.
+            written = []
+            for index, _, _ in chunk:
+                results[index] = BatchItemResult(index=index, success=False, detail=error.detail)
         except Conflict:
             written = []
             for item in chunk:

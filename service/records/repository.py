@@ -2,7 +2,9 @@
 
 Every function here is a transaction function for `Store.write`/`Store.read`: it may be
 retried as a whole on a transient error, so it has no side effects outside the transaction.
-A batch of records is written with a fixed number of UNWIND statements, whatever its size.
+Rows go to Neo4j in UNWIND statements of at most CHUNK_ROWS rows each, all in the one
+transaction: no single statement (its parameters, its plan's state) grows with the record,
+so a large record costs the transaction's own state, which Neo4j's memory pool bounds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,18 @@ from prov_export.values import decode_attributes, encode_attributes
 from service.errors import Conflict, NotFound
 from service.graph import ProvGraph, kinds_conflict
 from service.store import fetch
+
+CHUNK_ROWS = 5000
+
+
+async def fetch_chunked(
+    tx: AsyncManagedTransaction, statement: str, parameter: str, rows: list[Any]
+) -> list[dict[str, Any]]:
+    """`fetch` with the rows parameter sent CHUNK_ROWS at a time; every chunk's rows back."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(rows), CHUNK_ROWS):
+        found += await fetch(tx, statement, **{parameter: rows[start : start + CHUNK_ROWS]})
+    return found
 
 
 @dataclass
@@ -54,7 +68,7 @@ def content_hash(body: str) -> str:
 
 async def write_new_records(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
     """Create the records and write their graphs, checking PROV's rules before commit."""
-    await fetch(tx, "records/create_records", records=[r.properties() for r in records])
+    await fetch_chunked(tx, "records/create_records", "records", [r.properties() for r in records])
     await write_graphs(tx, [(r.id, r.graph) for r in records])
 
 
@@ -82,7 +96,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
     # What the nodes that existed already were, paired with the rows that met them.
     existing = [
         (nodes[before["i"]], before)
-        for before in await fetch(tx, "records/merge_nodes", nodes=nodes)
+        for before in await fetch_chunked(tx, "records/merge_nodes", "nodes", nodes)
     ]
     await _check_kinds(tx, existing)
     await _merge_attributes(tx, existing)
@@ -100,7 +114,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         for record_id, graph in graphs
         for edge in graph.edges
     ]
-    await fetch(tx, "records/merge_edges", edges=edges)
+    await fetch_chunked(tx, "records/merge_edges", "edges", edges)
     generated = sorted({e["source"] for e in edges if e["type"] == "WAS_GENERATED_BY"})
     if generated:
         await _check_unique_generation(tx, generated, {e["record"] for e in edges})
@@ -140,13 +154,13 @@ async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
         merged[row["id"]] = encode_attributes(attributes)
     if merged:
         rows = [{"id": node_id, "attrs": attrs} for node_id, attrs in merged.items()]
-        await fetch(tx, "records/set_node_attributes", rows=rows)
+        await fetch_chunked(tx, "records/set_node_attributes", "rows", rows)
 
 
 async def _check_unique_generation(
     tx: AsyncManagedTransaction, entity_ids: list[str], writing: set[str]
 ) -> None:
-    clashes = await fetch(tx, "records/generation_conflicts", entity_ids=entity_ids)
+    clashes = await fetch_chunked(tx, "records/generation_conflicts", "entity_ids", entity_ids)
     if clashes:
         clash = clashes[0]
         raise Conflict(generation_conflict(clash["entity"], clash["generations"], writing))

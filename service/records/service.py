@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
-from service.errors import AlreadyExists, NotFound
+from service.errors import AlreadyExists, ContentTooLarge, NotFound
 from service.records import repository
 from service.records.repository import RecordToWrite
-from service.store import Store, Work
+from service.store import Store, TransactionTooLarge, Work
 
 T = TypeVar("T")
 
@@ -29,6 +29,12 @@ async def write_or_find(
         return None, earlier
     try:
         return await store.write(create, to_write), None
+    except TransactionTooLarge as error:
+        raise ContentTooLarge(
+            f"The record holds {to_write.graph.size:,} PROV records (nodes and relations), more "
+            f"than this Neo4j's transaction memory takes. {error.detail} Nothing was written: "
+            "split it into smaller documents, or raise PROVGRAPH_NEO4J_HEAP."
+        ) from error
     except AlreadyExists:
         earlier = await find() if find else None
         if earlier is None:

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from service.auth import TokensDep, known_caller
 from service.deps import StoreDep
+from service.errors import Unavailable
 
 router = APIRouter(tags=["health"])
 
@@ -19,11 +20,14 @@ async def root() -> dict[str, str]:
 
 @router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})
 async def health(store: StoreDep, tokens: TokensDep, request: Request) -> JSONResponse:
-    """`{"status": "ok"}`, or `"unavailable"` with `503` while Neo4j is unreachable (within
-    about two seconds of it stopping). Callers with a valid token (everyone in open mode)
-    also get Neo4j's address, version and reachability, whether provgraph's schema is
-    applied, and whether callers need tokens (`"auth": "tokens"`) or not (`"open"`)."""
-    body: dict[str, Any] = {"status": "ok" if store.available else "unavailable"}
+    """`{"status": "ok"}`, or `503` while Neo4j is unreachable (within about two seconds of
+    it stopping) with `"unavailable"`, or `"restarting"` while `provgraph serve` restarts
+    the Neo4j it launched. Callers with a valid token (everyone in open mode) also get
+    Neo4j's address, version and reachability, whether provgraph's schema is applied, and
+    whether callers need tokens (`"auth": "tokens"`) or not (`"open"`)."""
+    supervisor = getattr(request.app.state, "supervisor", None)
+    down = "restarting" if supervisor and supervisor.restarting else "unavailable"
+    body: dict[str, Any] = {"status": "ok" if store.available else down}
     if tokens.open or known_caller(request, tokens):
         body |= {
             "neo4j": {
@@ -37,4 +41,6 @@ async def health(store: StoreDep, tokens: TokensDep, request: Request) -> JSONRe
         }
         if not store.available:
             body["detail"] = f"Neo4j is unreachable: {store.last_error}"
-    return JSONResponse(body, status_code=200 if store.available else 503)
+    if store.available:
+        return JSONResponse(body)
+    return JSONResponse(body, status_code=503, headers=Unavailable.headers)

@@ -55,6 +55,9 @@ def test_config_is_loopback_only_with_modest_memory(tmp_path: Path) -> None:
     assert conf["server.http.enabled"] == "false"
     assert conf["dbms.security.auth_enabled"] == "true"
     assert conf["server.memory.pagecache.size"] == "64m"
+    # Transactions fail with Neo4j's memory-pool error before they exhaust the heap.
+    assert conf["dbms.memory.transaction.total.max"] == "128m"
+    assert conf["db.memory.transaction.max"] == "102m"
 
 
 def test_status_is_none_without_a_running_instance(tmp_path: Path) -> None:
