@@ -180,12 +180,13 @@ def _whole_object(object_node: str) -> Resolved:
 async def _create(
     tx: AsyncManagedTransaction, resource: Resource, resolved: Resolved, caller: str
 ) -> dict[str, Any]:
-    to_write = [await _new(tx, resource, resolved, caller)]
+    to_write = await _new(tx, resource, resolved, caller)
+    await repository.write_new_records(tx, [to_write])
     if resource.name == "object":
         component = RESOURCES["object_component"]
-        to_write.append(await _new(tx, component, _whole_object(to_write[0].id), caller))
-    await repository.write_new_records(tx, to_write)
-    stored = await repository.get_record(tx, to_write[0].id)
+        whole = await _new(tx, component, _whole_object(to_write.id), caller)
+        await repository.write_new_records(tx, [whole])
+    stored = await repository.get_record(tx, to_write.id)
     assert stored is not None
     return stored
 
