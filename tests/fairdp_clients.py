@@ -36,7 +36,15 @@ def client_venv() -> Path:
         if not done.exists():
             venv.create(folder, clear=True, with_pip=True)
             subprocess.run(
-                [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)],
+                [
+                    str(folder / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "-r",
+                    str(REQUIREMENTS),
+                ],
                 check=True,
             )
             done.touch()
@@ -102,4 +110,3 @@ def run_job(
         raise AssertionError(f"the job failed:\n{done.stdout}\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
-

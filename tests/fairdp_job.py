@@ -19,5 +19,13 @@ for name in json.loads(writes):
 pipeline.finalise(token, handle)
 outputs = {o["data_product"]: o["component_url"] for o in handle.get("output", {}).values()}
 inputs = {i["data_product"]: i["component_url"] for i in handle.get("input", {}).values()}
-print(json.dumps({"code_run": handle["code_run"], "uuid": handle["code_run_uuid"],
-                  "outputs": outputs, "inputs": inputs}))
+print(
+    json.dumps(
+        {
+            "code_run": handle["code_run"],
+            "uuid": handle["code_run_uuid"],
+            "outputs": outputs,
+            "inputs": inputs,
+        }
+    )
+)

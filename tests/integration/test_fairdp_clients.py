@@ -70,3 +70,88 @@ def test_a_run_writes_a_data_product(
     lineage = get(registry, f"/lineage?id={component_url}&direction=upstream")
     ids = {node["id"] for node in lineage["nodes"]}
     assert job["uuid"] in ids
+
+
+def test_b_a_second_run_reads_the_first_runs_output(
+    clients: Path, registry: httpx.Client, served_app: ServedApp, tmp_path: Path
+) -> None:
+    first = run_job(
+        clients,
+        write_config(tmp_path, served_app.url, "first run", writes=["test/first"]),
+        reads=[],
+        writes=["test/first"],
+    )
+    config = write_config(
+        tmp_path, served_app.url, "second run", writes=["test/second"], reads=["test/first"]
+    )
+    second = run_job(clients, config, reads=["test/first"], writes=["test/second"])
+
+    read_component = first["outputs"]["test/first"]
+    assert second["inputs"] == {"test/first": read_component}
+    run = get(registry, second["code_run"])
+    assert run["inputs"] == [read_component]
+    assert run["outputs"] == [second["outputs"]["test/second"]]
+    assert [r["uuid"] for r in listed(registry, "code_run", inputs=read_component)] == [
+        second["uuid"]
+    ]
+    products = listed(registry, "data_product")
+    assert sorted(p["name"] for p in products) == ["test/first", "test/second"]
+
+    output = second["outputs"]["test/second"]
+    lineage = get(registry, f"/lineage?id={output}&direction=upstream")
+    distance = {node["id"]: node["distance"] for node in lineage["nodes"]}
+    # output <- second run <- the first output's component <- the first run
+    assert distance[second["uuid"]] == 1 and distance[first["uuid"]] == 3
+
+    exported = registry.get("/prov", params={"id": output, "scope": "upstream"})
+    assert exported.status_code == 200, exported.text
+    document = ProvDocument.deserialize(content=exported.text, format="json")
+    records = document.get_records()
+
+    generated = {
+        (str(r.formal_attributes[0][1]), str(r.formal_attributes[1][1]))
+        for r in records
+        if r.get_type().localpart == "Generation"
+    }
+    used = {
+        (str(r.formal_attributes[0][1]), str(r.formal_attributes[1][1]))
+        for r in records
+        if r.get_type().localpart == "Usage"
+    }
+    output_node = output.removeprefix(served_app.url + "/")
+    read_node = read_component.removeprefix(served_app.url + "/")
+    assert any(e.endswith(output_node) and a.endswith(second["uuid"]) for e, a in generated)
+    assert any(a.endswith(second["uuid"]) and e.endswith(read_node) for a, e in used)
+    assert any(e.endswith(read_node) and a.endswith(first["uuid"]) for e, a in generated)
+
+
+def test_d_a_rerun_whose_outputs_exist(
+    clients: Path, registry: httpx.Client, served_app: ServedApp, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path, served_app.url, "same run", writes=["test/same"])
+    first = run_job(clients, config, reads=[], writes=["test/same"])
+    # The same config and identical bytes: the registry already holds the storage roots,
+    # locations and the data product version, and answers the re-posts with 409.
+    again = run_job(clients, config, reads=[], writes=["test/same"])
+
+    assert again["uuid"] != first["uuid"]
+    assert again["outputs"] == first["outputs"]
+    assert len(listed(registry, "data_product")) == 1
+    assert len(listed(registry, "storage_root")) == 2  # the data store and github.com
+    roots = listed(registry, "storage_root", root="https://github.com/", local="False")
+    assert len(roots) == 1
+    output = first["outputs"]["test/same"]
+    assert len(listed(registry, "code_run", outputs=output)) == 2
+    # The storage location of the output is one; its re-post found it.
+    obj = get(registry, get(registry, output)["object"])
+    location = get(registry, obj["storage_location"])
+    assert len(listed(registry, "storage_location", hash=location["hash"])) == 1
+
+    # PROV keeps one generation: the first run generated it, the re-run is recorded as
+    # having influenced it; lineage from the output finds the first run only.
+    lineage = get(registry, f"/lineage?id={output}&direction=upstream&depth=1")
+    assert {n["id"] for n in lineage["nodes"] if n.get("kind") == "CodeRun"} == {first["uuid"]}
+    # Provena's explore follows every relation: both runs are one step from the output.
+    explore = get(registry, f"/explore/upstream?starting_id={output}&depth=1")
+    nodes = {node["id"] for node in explore["graph"]["nodes"]}
+    assert {first["uuid"], again["uuid"]} <= nodes
