@@ -110,3 +110,95 @@ def run_job(
         raise AssertionError(f"the job failed:\n{done.stdout}\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def fair_run(folder: Path, workdir: Path, registry: str, job: str) -> Path:
+    """`fair init` then `fair run` of a job as a user does, with fair-cli's own command
+    line: a home of its own holding the registry's token, a git project committed with the
+    job's config and script. The job is `job` (Python, using the pipeline API). Returns the
+    project folder."""
+    home, project = workdir / "home", workdir / "project"
+    registry_dir = home / ".fair" / "registry"
+    registry_dir.mkdir(parents=True)
+    (registry_dir / "token").write_text("open\n")
+    project.mkdir()
+    cli_config = {
+        "namespaces": {"input": "testing", "output": "testing"},
+        "registries": {
+            "local": {
+                "data_store": f"{home}/data_store/",
+                "directory": str(registry_dir),
+                "token": str(registry_dir / "token"),
+                "uri": f"{registry}/api/",
+            },
+            # Never asked: both commands run --local.
+            "origin": {
+                "data_store": f"{home}/remote/",
+                "token": str(registry_dir / "token"),
+                "uri": "http://127.0.0.1:9/api/",
+            },
+        },
+        "user": {
+            "email": "ada@example.org",
+            "family_name": "Lovelace",
+            "given_names": "Ada",
+            "orcid": "0000-0000-0000-0000",
+            "uri": "https://github.com/FAIRDataPipeline",
+            "uuid": "2ddb2358-84bf-43ff-b2aa-3ac7dc3b49f1",
+            "remote_user": "FAIRDataPipeline",
+        },
+        "git": {
+            "local_repo": str(project),
+            "remote": "origin",
+            "remote_repo": "https://github.com/FAIRDataPipeline/FAIR-CLI.git",
+        },
+    }
+    (workdir / "cli.yaml").write_text(yaml.safe_dump(cli_config))
+    (project / "job.py").write_text(job)
+    user_config = {
+        "run_metadata": {
+            "description": "a fair run",
+            "script": f"{python(folder)} {project / 'job.py'}",
+        },
+        "write": [
+            {
+                "data_product": "test/cli",
+                "description": "written by fair run",
+                "file_type": "csv",
+                "use": {"version": "0.0.1"},
+            }
+        ],
+    }
+    (project / "config.yaml").write_text(yaml.safe_dump(user_config))
+    env = {"HOME": str(home), "PATH": f"{folder / 'bin'}:/usr/bin:/bin"}
+    git = ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.org"]
+    for command in (
+        [*git, "init", "-q"],
+        [*git, "remote", "add", "origin", "https://github.com/FAIRDataPipeline/FAIR-CLI.git"],
+        [*git, "add", "-A"],
+        [*git, "commit", "-qm", "the job"],
+        [str(folder / "bin" / "fair"), "init", "--using", str(workdir / "cli.yaml"), "--local"],
+        [str(folder / "bin" / "fair"), "run", "config.yaml", "--local"],
+    ):
+        done = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
+        if done.returncode != 0 or "Error" in done.stdout:
+            raise AssertionError(f"{command} failed:\n{done.stdout}\n{done.stderr}")
+    return project
+
+
+FAIR_RUN_JOB = """\
+import os
+
+import data_pipeline_api as pipeline
+
+folder = os.environ["FDP_CONFIG_DIR"]
+token = os.environ["FDP_LOCAL_TOKEN"]
+handle = pipeline.initialise(
+    token, os.path.join(folder, "config.yaml"), os.path.join(folder, "script.sh")
+)
+with open(pipeline.link_write(handle, "test/cli"), "w") as out:
+    out.write("a,b\\n1,2\\n")
+pipeline.finalise(token, handle)
+"""

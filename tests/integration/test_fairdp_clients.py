@@ -5,6 +5,7 @@ afterwards (issue 12)."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from prov.model import ProvDocument
 
 from tests.conftest import ServedApp
-from tests.fairdp_clients import client_venv, run_job, write_config
+from tests.fairdp_clients import FAIR_RUN_JOB, client_venv, fair_run, run_job, write_config
 
 
 @pytest.fixture(scope="session")
@@ -155,3 +156,29 @@ def test_d_a_rerun_whose_outputs_exist(
     explore = get(registry, f"/explore/upstream?starting_id={output}&depth=1")
     nodes = {node["id"] for node in explore["graph"]["nodes"]}
     assert {first["uuid"], again["uuid"]} <= nodes
+
+
+def test_c_fair_run_of_a_small_job(
+    clients: Path, registry: httpx.Client, served_app: ServedApp, tmp_path: Path
+) -> None:
+    project = fair_run(clients, tmp_path, served_app.url, FAIR_RUN_JOB)
+
+    runs = listed(registry, "code_run")
+    assert [run["description"] for run in runs] == ["a fair run"]
+    run = runs[0]
+    (product,) = listed(registry, "data_product", name="test/cli", version="0.0.1")
+    assert get(registry, product["namespace"])["name"] == "testing"
+    obj = get(registry, product["object"])
+    assert run["outputs"] == obj["components"]
+    # The code repo is the project's commit, as fair run recorded it.
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    repo_location = get(registry, get(registry, run["code_repo"])["storage_location"])
+    assert repo_location["hash"] == head
+    # fair init registered the user's author and the standard file types.
+    assert [a["name"] for a in listed(registry, "author", name="Ada Lovelace")] == ["Ada Lovelace"]
+    assert listed(registry, "file_type", extension="csv")
+
+    lineage = get(registry, f"/lineage?id={run['outputs'][0]}&direction=upstream")
+    assert run["uuid"] in {node["id"] for node in lineage["nodes"]}
