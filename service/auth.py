@@ -189,6 +189,8 @@ def authenticate(
     if tokens.open:
         return Caller(ANONYMOUS, Role.admin)
     header = request.headers.get("authorization")
+    if not header and request.app.state.settings.anonymous_read:
+        return Caller(ANONYMOUS, Role.read)  # PROVGRAPH_ANONYMOUS_READ: reads need no token
     if not header:
         raise _unauthorized(
             "Authentication required: send 'Authorization: Bearer <token>' or "

@@ -95,6 +95,7 @@ async def create_code_run(
 
 
 @router.get("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
+@router.get("/code_run/{seq}", include_in_schema=False)
 async def read_code_run(seq: int, request: Request, store: StoreDep) -> dict[str, Any]:
     """One code run by its integer id."""
     return code_run_view(request, await service.get_code_run(store, seq))
