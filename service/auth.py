@@ -210,7 +210,10 @@ def authenticate(
 
 
 def require(role: Role) -> Any:
-    def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+        if caller.role < role and not request.headers.get("authorization"):
+            # An anonymous reader (PROVGRAPH_ANONYMOUS_READ) is asked for a token.
+            raise _unauthorized(f"This needs the {role.name} role: send a token.")
         if caller.role < role:
             raise HTTPException(
                 403,

@@ -14,6 +14,12 @@ from urllib.parse import urlsplit
 
 USERS = "users"
 _PATH = re.compile(r"/api/(?P<resource>[a-z_]+)/(?P<key>[^/?#]+)/?$")
+# A registry id: ASCII digits only, and few enough for a Neo4j integer.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def is_id(key: str) -> bool:
+    return _ID.fullmatch(key) is not None
 
 
 def node_id(resource: str, key: int | str) -> str:
@@ -32,7 +38,10 @@ def url(root: str, node: str) -> str:
 
 def parse(value: str, root: str) -> tuple[str, str] | None:
     """`(resource, key)` when `value` is a URL of this server's `/api/<resource>/<key>/`."""
-    here, there = urlsplit(root), urlsplit(value)
+    try:
+        here, there = urlsplit(root), urlsplit(value)
+    except ValueError:  # not a URL at all (an unbalanced `[` in the host, ...)
+        return None
     if (there.scheme, there.netloc) != (here.scheme, here.netloc):
         return None
     match = _PATH.search(there.path)
@@ -49,7 +58,10 @@ def to_node(value: str, root: str) -> str:
 
 def last_segment(value: str) -> str:
     """The id at the end of a URL (`.../object/5/` -> `5`), or the value itself."""
-    parts = [part for part in urlsplit(value).path.split("/") if part]
+    try:
+        parts = [part for part in urlsplit(value).path.split("/") if part]
+    except ValueError:
+        return value
     return parts[-1] if parts and "/" in value else value
 
 

@@ -9,7 +9,9 @@ a Neo4j constraint keeps unique even between concurrent requests.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
@@ -59,7 +61,7 @@ def resolve(resource: Resource, sent: dict[str, Any], root: str, users: set[str]
             if (
                 parsed is None
                 or parsed[0] != target
-                or (target != refs.USERS and not parsed[1].isdigit())
+                or (target != refs.USERS and not refs.is_id(parsed[1]))
             ):
                 errors.append(field_error(loc, f"{one!r} is not the URL of a {target} here"))
                 continue
@@ -81,7 +83,9 @@ def resolve(resource: Resource, sent: dict[str, Any], root: str, users: set[str]
 def unique_key(resource: Resource, props: dict[str, Any]) -> str | None:
     if not resource.unique:
         return None
-    return resource.kind + json.dumps([props.get(f"field_{name}") for name in resource.unique])
+    # A digest: the values may be long, and an index entry may not.
+    values = json.dumps([props.get(f"field_{name}") for name in resource.unique])
+    return f"{resource.kind}:{hashlib.sha256(values.encode()).hexdigest()}"
 
 
 async def _linked(
@@ -281,7 +285,7 @@ def filters(resource: Resource, params: dict[str, str], root: str) -> list[dict[
         parsed: Any = value
         if target is not None:
             key = refs.last_segment(value)
-            if target != refs.USERS and not key.isdigit():
+            if target != refs.USERS and not refs.is_id(key):
                 raise BadRequest(f"filter {name}: {value!r} is not the id or URL of a {target}")
             parsed = link_key(target, key)
         elif resource.is_bool(name):
@@ -289,7 +293,7 @@ def filters(resource: Resource, params: dict[str, str], root: str) -> list[dict[
                 raise BadRequest(f"filter {name}: {value!r} is not a boolean (true or false)")
             parsed = value.lower() in ("true", "1")
         elif resource.is_int(name):
-            if not value.lstrip("-").isdigit():
+            if not re.fullmatch(r"-?[0-9]{1,9}", value):
                 raise BadRequest(f"filter {name}: {value!r} is not an integer")
             parsed = int(value)
         found.append({"key": f"field_{name}", "value": parsed, "many": resource.is_list(name)})

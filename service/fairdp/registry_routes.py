@@ -3,7 +3,7 @@ patch routes per resource of `resources.RESOURCES`, the subset the FAIR-DP clien
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from service.auth import ANONYMOUS, TokensDep, WriterDep, ensure_may_change
@@ -13,6 +13,7 @@ from service.fairdp import refs, registry
 from service.fairdp.resources import RESOURCES, ROOT_LISTING, Resource, patch_model, view
 
 PAGE_SIZE = 100
+Seq = Annotated[int, Path(ge=1, le=2**62, description="the integer id")]
 
 
 async def seeded(store: StoreDep) -> None:
@@ -101,14 +102,14 @@ def _add_routes(resource: Resource) -> None:
         answer = view(root, resource, *await registry.with_reverse(store, resource, stored))
         return JSONResponse(answer, status_code=201)
 
-    async def read_resource(seq: int, request: Request, store: StoreDep) -> dict[str, Any]:
+    async def read_resource(seq: Seq, request: Request, store: StoreDep) -> dict[str, Any]:
         stored = await registry.get(store, resource, seq)
         return view(
             root_of(request), resource, *await registry.with_reverse(store, resource, stored)
         )
 
     async def patch_resource(
-        seq: int,
+        seq: Seq,
         body: Patch,  # type: ignore[valid-type]
         request: Request,
         store: StoreDep,

@@ -89,9 +89,13 @@ class IssueIn(BaseModel):
 
 
 def patch_model(body: type[BaseModel]) -> type[BaseModel]:
-    """The PATCH body of a resource: every writable field optional, given ones replace."""
+    """The PATCH body of a resource: every writable field optional (but not null where the
+    field may not be null), the given ones replace the stored ones."""
     fields: dict[str, Any] = {
-        name: (info.annotation | None, None)  # type: ignore[operator]
+        name: (
+            Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation,
+            None,
+        )
         for name, info in body.model_fields.items()
     }
     model: type[BaseModel] = create_model(f"{body.__name__.removesuffix('In')}Patch", **fields)

@@ -78,7 +78,7 @@ def localise(run: CodeRunIn, root: str) -> CodeRunIn:
     errors = []
     for loc, value, target in _references(run):
         parsed = refs.parse(value, root)
-        if parsed and (parsed[0] != target or not parsed[1].isdigit()):
+        if parsed and (parsed[0] != target or not refs.is_id(parsed[1])):
             errors.append(field_error(loc, f"{value!r} is not the URL of a {target} here"))
     if errors:
         raise InvalidInput(errors)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from prov.model import ProvDocument
 
+from service.settings import Settings
 from tests.conftest import ServedApp
 from tests.fairdp_clients import FAIR_RUN_JOB, client_venv, fair_run, run_job, write_config
 
@@ -182,3 +183,30 @@ def test_c_fair_run_of_a_small_job(
 
     lineage = get(registry, f"/lineage?id={run['outputs'][0]}&direction=upstream")
     assert run["uuid"] in {node["id"] for node in lineage["nodes"]}
+
+
+@pytest.fixture(scope="module")
+def registry_with_tokens(test_settings: Settings) -> Iterator[ServedApp]:
+    """As a FAIR-DP registry is run: writes need a token, reads do not."""
+    settings = test_settings.model_copy(
+        update={"tokens": "alice:write:alice-token", "anonymous_read": True}
+    )
+    with ServedApp(settings) as app:
+        yield app
+
+
+def test_a_run_with_a_token_and_anonymous_reads(
+    clients: Path, registry_with_tokens: ServedApp, clean_graph: None, tmp_path: Path
+) -> None:
+    url = registry_with_tokens.url
+    config = write_config(tmp_path, url, "run with a token", writes=["test/first"])
+    job = run_job(clients, config, reads=[], writes=["test/first"], token="alice-token")
+
+    with httpx.Client(base_url=url, timeout=60) as anonymous:
+        run = get(anonymous, job["code_run"])
+        assert run["updated_by"] == f"{url}/api/users/alice/"
+        assert get(anonymous, run["updated_by"])["username"] == "alice"
+        refused = anonymous.post("/api/namespace/", json={"name": "anyone"})
+        assert refused.status_code == 401
+        lineage = get(anonymous, f"/lineage?id={run['outputs'][0]}&direction=upstream")
+        assert job["uuid"] in {node["id"] for node in lineage["nodes"]}
