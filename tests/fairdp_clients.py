@@ -96,16 +96,20 @@ def write_config(
 
 
 def run_job(
-    folder: Path, config: Path, reads: list[str], writes: list[str], token: str = "open"
+    folder: Path,
+    config: Path,
+    reads: list[str],
+    writes: list[str],
+    token: str = "open",
+    issue: str | None = None,
 ) -> dict[str, Any]:
     """Run `tests/fairdp_job.py` with the clients' Python: initialise, read and write the
     data products, finalise. Returns what the job printed (its handle's URLs)."""
     script = config.parent / "submission_script.py"
     script.write_text(textwrap.dedent("# the job's submission script\n"))
     arguments = [python(folder), str(JOB), str(config), str(script), token, json.dumps(reads)]
-    done = subprocess.run(
-        [*arguments, json.dumps(writes)], capture_output=True, text=True, timeout=300
-    )
+    arguments += [json.dumps(writes), *([issue] if issue else [])]
+    done = subprocess.run(arguments, capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         raise AssertionError(f"the job failed:\n{done.stdout}\n{done.stderr}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])

@@ -30,7 +30,7 @@ from service.records.repository import RecordToWrite
 from service.store import Store
 
 ADMIN = "admin"  # the user the FAIR registry seeds, with an author of the same name
-PAGING = ("cursor", "page_size", "format", "limit", "offset")
+PAGING = ("cursor", "page_size", "format")  # query parameters that are not filters
 
 
 @dataclass
@@ -316,7 +316,7 @@ async def _with_reverse(
 ) -> list[tuple[dict[str, Any], dict[str, list[str]]]]:
     reverse: dict[str, dict[int, list[str]]] = {}
     seqs = [stored["seq"] for stored in page]
-    for name, (target, link) in resource.reverse.items():
+    for name, (target, link, _) in resource.reverse.items():
         kind = RESOURCES[target].kind
         reverse[name] = await registry_repository.referrers(tx, kind, f"field_{link}", seqs)
     return [

@@ -108,9 +108,9 @@ class Resource:
     body: type[BaseModel]
     links: dict[str, str] = field(default_factory=dict)  # field -> the resource it names
     unique: tuple[str, ...] = ()  # the registry's unique constraint, as field names
-    # answer field -> (the resource linking here, its link field): an object's components
-    reverse: dict[str, tuple[str, str]] = field(default_factory=dict)
-    patchable: bool = True
+    # answer field -> (the resource linking here, its link field, whether many may):
+    # an object's components, its data product
+    reverse: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -144,8 +144,8 @@ RESOURCES: dict[str, Resource] = {
             ObjectIn,
             {"storage_location": "storage_location", "authors": "author", "file_type": "file_type"},
             reverse={
-                "components": ("object_component", "object"),
-                "data_product": ("data_product", "object"),
+                "components": ("object_component", "object", True),
+                "data_product": ("data_product", "object", False),
             },
         ),
         Resource("object_component", ObjectComponentIn, {"object": "object"}, ("object", "name")),
@@ -202,8 +202,7 @@ def view(
             value = [refs.url(root, v) for v in value] if isinstance(value, list) else value
             value = refs.url(root, value) if isinstance(value, str) else value
         answer[name] = value
-    for name in resource.reverse:
+    for name, (_, _, many) in resource.reverse.items():
         found = [refs.url(root, node) for node in reverse.get(name, [])]
-        # A one-to-one link (an object's data product) answers one URL or null.
-        answer[name] = found if name.endswith("s") else (found[0] if found else None)
+        answer[name] = found if many else (found[0] if found else None)
     return answer

@@ -86,7 +86,9 @@ def test_b_a_second_run_reads_the_first_runs_output(
     config = write_config(
         tmp_path, served_app.url, "second run", writes=["test/second"], reads=["test/first"]
     )
-    second = run_job(clients, config, reads=["test/first"], writes=["test/second"])
+    second = run_job(
+        clients, config, reads=["test/first"], writes=["test/second"], issue="config typo"
+    )
 
     read_component = first["outputs"]["test/first"]
     assert second["inputs"] == {"test/first": read_component}
@@ -98,6 +100,11 @@ def test_b_a_second_run_reads_the_first_runs_output(
     ]
     products = listed(registry, "data_product")
     assert sorted(p["name"] for p in products) == ["test/first", "test/second"]
+    # The issue raised with the config is on the config object's whole-object component.
+    (issue,) = listed(registry, "issue")
+    assert (issue["description"], issue["severity"]) == ("config typo", 4)
+    config_components = get(registry, run["model_config"])["components"]
+    assert issue["component_issues"] == config_components[:1]
 
     output = second["outputs"]["test/second"]
     lineage = get(registry, f"/lineage?id={output}&direction=upstream")
