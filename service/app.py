@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.auth import READ_ACCESS, load_tokens
 from service.errors import ProvgraphError
+from service.fairdp import registry_routes as fairdp_registry_routes
 from service.fairdp import routes as fairdp_routes
 from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(provena_routes.router, dependencies=READ_ACCESS)
     app.include_router(record_routes.router, dependencies=READ_ACCESS)
     app.include_router(fairdp_routes.router, dependencies=READ_ACCESS)
+    app.include_router(fairdp_registry_routes.router, dependencies=READ_ACCESS)
     app.include_router(run_routes.router, dependencies=READ_ACCESS)
     app.include_router(lineage_routes.explore_router, dependencies=READ_ACCESS)
     app.include_router(lineage_routes.lineage_router, dependencies=READ_ACCESS)

@@ -189,6 +189,8 @@ def authenticate(
     if tokens.open:
         return Caller(ANONYMOUS, Role.admin)
     header = request.headers.get("authorization")
+    if not header and request.app.state.settings.anonymous_read:
+        return Caller(ANONYMOUS, Role.read)  # PROVGRAPH_ANONYMOUS_READ: reads need no token
     if not header:
         raise _unauthorized(
             "Authentication required: send 'Authorization: Bearer <token>' or "
@@ -214,7 +216,10 @@ def known_caller(request: Request, tokens: TokenTable) -> Token | None:
 
 
 def require(role: Role) -> Any:
-    def dependency(caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+        if caller.role < role and not request.headers.get("authorization"):
+            # An anonymous reader (PROVGRAPH_ANONYMOUS_READ) is asked for a token.
+            raise _unauthorized(f"This needs the {role.name} role: send a token.")
         if caller.role < role:
             raise HTTPException(
                 403,

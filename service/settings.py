@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Callers (service/auth.py): `name:role:token` entries. None of either: open mode.
     tokens: str | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS")
     tokens_file: Path | None = Field(default=None, validation_alias="PROVGRAPH_TOKENS_FILE")
+    # Reads without a token (as `anonymous`) while writes still need one, as the FAIR-DP
+    # registry allows (its clients send the token only on writes).
+    anonymous_read: bool = Field(default=False, validation_alias="PROVGRAPH_ANONYMOUS_READ")
     # Open mode on a non-loopback address, for a container published on loopback only.
     allow_open_bind: bool = Field(default=False, validation_alias="PROVGRAPH_ALLOW_OPEN_BIND")
 

@@ -8,13 +8,16 @@ from fastapi.responses import JSONResponse
 
 from service.auth import WriterDep, ensure_may_change
 from service.deps import SettingsDep, StoreDep, get_settings
+from service.errors import BadRequest
 from service.export import id_policy
-from service.fairdp import rocrate, service
+from service.fairdp import refs, rocrate, service
 from service.fairdp.models import CodeRunIn, CodeRunPatch
+from service.fairdp.resources import updated_by
 from service.links import public_base
 
 router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
 PAGE_SIZE = 100
+FILTERS = ("uuid", "inputs", "outputs", "run_date")
 INT64_MAX = 2**63 - 1  # Neo4j's integers are 64-bit: a larger id can name no code run
 Seq = Annotated[int, Path(ge=1, le=INT64_MAX, description="the code run's integer id")]
 
@@ -29,6 +32,10 @@ def code_run_view(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
     """A stored code run in the registry's shape, with its read-only fields."""
     body = json.loads(stored["body"])
     root = _root(request)
+
+    def link(node: str | None) -> str | None:
+        return refs.url(root, node) if node else None
+
     return {
         "url": f"{root}/api/code_run/{stored['seq']}/",
         "ro_crate": f"{root}/api/ro-crate/code-run/{stored['seq']}/",
@@ -36,12 +43,12 @@ def code_run_view(request: Request, stored: dict[str, Any]) -> dict[str, Any]:
         "last_updated": service.iso_epoch(stored.get("updated_at") or stored["created_at"]),
         "run_date": stored["run_date"],
         "description": body.get("description"),
-        "updated_by": f"{root}/api/users/{stored.get('updated_by') or stored['created_by']}/",
-        "code_repo": body.get("code_repo"),
-        "model_config": body.get("model_config"),
-        "submission_script": body.get("submission_script"),
-        "inputs": body.get("inputs", []),
-        "outputs": body.get("outputs", []),
+        "updated_by": updated_by(root, stored),
+        "code_repo": link(body.get("code_repo")),
+        "model_config": link(body.get("model_config")),
+        "submission_script": link(body.get("submission_script")),
+        "inputs": [refs.url(root, node) for node in body.get("inputs", [])],
+        "outputs": [refs.url(root, node) for node in body.get("outputs", [])],
     }
 
 
@@ -61,7 +68,19 @@ async def list_code_runs(
 ) -> dict[str, Any]:
     """Code runs, newest first, `{count, next, previous, results}`; filters match exactly
     (`inputs`/`outputs` match a run that has that reference among them). Paged by `cursor`."""
-    filters = {"uuid": uuid, "input": inputs, "output": outputs, "run_date": run_date}
+    unknown = set(request.query_params) - {*FILTERS, "cursor", "page_size", "format"}
+    if unknown:
+        raise BadRequest(
+            f"unknown filter field(s) {', '.join(sorted(unknown))} for code_run; "
+            f"filter on {', '.join(FILTERS)}"
+        )
+    root = _root(request)
+    filters = {
+        "uuid": uuid,
+        "input": inputs and refs.to_node(inputs, root),
+        "output": outputs and refs.to_node(outputs, root),
+        "run_date": run_date,
+    }
     count, page = await service.list_code_runs(store, filters, cursor, page_size)
     results = [code_run_view(request, stored) for stored in page]
     next_link = None
@@ -77,11 +96,12 @@ async def create_code_run(
 ) -> JSONResponse:
     """Register a code run (`201`). A `uuid` seen before returns the first run (`200`) and
     writes nothing."""
-    stored, created = await service.register_code_run(store, run, caller.name)
+    stored, created = await service.register_code_run(store, run, caller.name, _root(request))
     return JSONResponse(code_run_view(request, stored), status_code=201 if created else 200)
 
 
 @router.get("/code_run/{seq}/", responses={404: {"description": "no such code run"}})
+@router.get("/code_run/{seq}", include_in_schema=False)
 async def read_code_run(seq: Seq, request: Request, store: StoreDep) -> dict[str, Any]:
     """One code run by its integer id."""
     return code_run_view(request, await service.get_code_run(store, seq))
@@ -94,7 +114,8 @@ async def patch_code_run(
     """Change some fields; lists given replace the stored lists. Earlier versions stay at
     `GET /records/{uuid}`. Another caller's run needs the admin role."""
     ensure_may_change(caller, await service.get_code_run(store, seq))
-    return code_run_view(request, await service.patch_code_run(store, seq, patch, caller.name))
+    patched = await service.patch_code_run(store, seq, patch, caller.name, _root(request))
+    return code_run_view(request, patched)
 
 
 @router.delete(

@@ -14,7 +14,9 @@ from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
 
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, InvalidInput, NotFound, field_error
+from service.fairdp import refs
+from service.fairdp import repository as registry_repository
 from service.fairdp.models import CodeRunIn, CodeRunPatch
 from service.graph import utc
 from service.mapping import code_run_graph
@@ -50,7 +52,68 @@ def _to_write(run: CodeRunIn, run_id: str, caller: str) -> RecordToWrite:
     )
 
 
+# Which registry resource each reference of a code run names when it is one of ours.
+LINKS = {
+    "code_repo": "object",
+    "model_config": "object",
+    "submission_script": "object",
+    "inputs": "object_component",
+    "outputs": "object_component",
+}
+
+
+def _references(run: CodeRunIn) -> list[tuple[tuple[str | int, ...], str, str]]:
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+    for name, target in LINKS.items():
+        value = run.model_dump(by_alias=True)[name]
+        for i, one in enumerate(value if isinstance(value, list) else [value]):
+            if one is not None:
+                found.append(((name, i) if isinstance(value, list) else (name,), one, target))
+    return found
+
+
+def localise(run: CodeRunIn, root: str) -> CodeRunIn:
+    """References to this server's objects and components become their node ids (other
+    registries' URLs stay as sent); 422 naming a URL of ours that is not of the right kind."""
+    errors = []
+    for loc, value, target in _references(run):
+        parsed = refs.parse(value, root)
+        if parsed and (parsed[0] != target or not refs.is_id(parsed[1])):
+            errors.append(field_error(loc, f"{value!r} is not the URL of a {target} here"))
+    if errors:
+        raise InvalidInput(errors)
+    update = {
+        "code_repo": run.code_repo and refs.to_node(run.code_repo, root),
+        "model_config_ref": run.model_config_ref and refs.to_node(run.model_config_ref, root),
+        "submission_script": refs.to_node(run.submission_script, root),
+        "inputs": [refs.to_node(ref, root) for ref in run.inputs],
+        "outputs": [refs.to_node(ref, root) for ref in run.outputs],
+    }
+    return run.model_copy(update=update)
+
+
+async def _link_and_map(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> None:
+    """Check the run's links to this registry name existing records, and map outputs an
+    earlier run generated (a re-run's) as influenced, not generated, by this one."""
+    run = CodeRunIn.model_validate_json(to_write.body)
+    local = [ref for ref in _references(run) if ref[1].startswith("api/")]
+    found = await registry_repository.records_by_id(tx, sorted({node for _, node, _ in local}))
+    errors = [
+        field_error(loc, f"no {target} {node.split('/')[-2]} exists here", "missing_reference")
+        for loc, node, target in local
+        if found.get(node, {}).get("kind") != f"fairdp_{target}"
+    ]
+    if errors:
+        raise InvalidInput(errors)
+    ours = [node for node in run.outputs if node.startswith("api/")]
+    if ours:
+        regenerated = await registry_repository.generated_elsewhere(tx, to_write.id, ours)
+        agent = agent_id(to_write.created_by)
+        to_write.graph = code_run_graph(run, to_write.id, agent, frozenset(regenerated))
+
+
 async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[str, Any]:
+    await _link_and_map(tx, to_write)
     to_write.extra["seq"] = await repository.next_sequence(tx, KIND)
     await repository.write_new_records(tx, [to_write])
     stored = await repository.get_record(tx, to_write.id)
@@ -59,9 +122,10 @@ async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[
 
 
 async def register_code_run(
-    store: Store, run: CodeRunIn, caller: str
+    store: Store, run: CodeRunIn, caller: str, root: str
 ) -> tuple[dict[str, Any], bool]:
     """The stored record and whether it is new; a uuid seen before returns the first one."""
+    run = localise(run, root)
     run_id = str(run.uuid or uuid4())
     find = partial(store.read, repository.get_record, run_id)
     stored, earlier = await write_or_find(store, _create, _to_write(run, run_id, caller), find)
@@ -89,16 +153,21 @@ async def list_code_runs(
     return await store.read(repository.list_code_runs, filters, before, limit)
 
 
+async def _replace(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[str, Any]:
+    await _link_and_map(tx, to_write)
+    return await repository.replace_record(tx, to_write, "PATCH /api/code_run/")
+
+
 async def patch_code_run(
-    store: Store, seq: int, patch: CodeRunPatch, caller: str
+    store: Store, seq: int, patch: CodeRunPatch, caller: str, root: str
 ) -> dict[str, Any]:
     """The given fields replace the stored ones (lists too, as the registry does)."""
     stored = await get_code_run(store, seq)
     body = json.loads(stored["body"]) | patch.model_dump(by_alias=True, exclude_unset=True)
-    run = CodeRunIn.model_validate(body)
+    run = localise(CodeRunIn.model_validate(body), root)
     to_write = _to_write(run, stored["id"], caller)
     to_write.extra["seq"] = seq
-    return await store.write(repository.replace_record, to_write, "PATCH /api/code_run/")
+    return await store.write(_replace, to_write)
 
 
 async def delete_code_run(store: Store, seq: int) -> None:

@@ -2,9 +2,10 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from service.deps import SettingsDep, StoreDep
+from service.fairdp.refs import to_node
 from service.lineage import service
 from service.lineage.models import ExploreResponse, LineageResponse, PathsResponse
 from service.lineage.service import LineageQuery
@@ -18,6 +19,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     504: {"description": "the query ran past its time limit"},
 }
 StartingId = Annotated[str, Query(description="id of the node to start from")]
+
+
+def node_id(request: Request, value: str) -> str:
+    """A FAIR-DP registry URL of this server names its node (ids never hold the host)."""
+    return to_node(value, str(request.base_url).rstrip("/"))
+
+
 ExploreDepth = Annotated[
     int | None,
     Query(ge=0, description="relations to follow, at most 10; missing or 0: the default"),
@@ -26,59 +34,92 @@ ExploreDepth = Annotated[
 
 @explore_router.get("/upstream", responses=ERRORS)
 async def explore_upstream(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """What the node came from, as Provena answers it: every relation followed in its
     direction, `depth` 2 by default, as networkx node-link JSON."""
-    return await service.explore(store, settings, starting_id, "upstream", depth)
+    return await service.explore(store, settings, node_id(request, starting_id), "upstream", depth)
 
 
 @explore_router.get("/downstream", responses=ERRORS)
 async def explore_downstream(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """What came from the node, as Provena answers it: every relation followed against its
     direction, `depth` 2 by default."""
-    return await service.explore(store, settings, starting_id, "downstream", depth)
+    return await service.explore(
+        store, settings, node_id(request, starting_id), "downstream", depth
+    )
 
 
 @explore_router.get("/special/contributing_datasets", responses=ERRORS)
 async def contributing_datasets(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """The upstream paths that end at a dataset (`depth` 4 by default)."""
     return await service.explore_special(
-        store, settings, "contributing_datasets", starting_id, depth
+        store, settings, "contributing_datasets", node_id(request, starting_id), depth
     )
 
 
 @explore_router.get("/special/effected_datasets", responses=ERRORS)
 async def effected_datasets(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """The downstream paths that start at a dataset (`depth` 4 by default)."""
-    return await service.explore_special(store, settings, "effected_datasets", starting_id, depth)
+    return await service.explore_special(
+        store, settings, "effected_datasets", node_id(request, starting_id), depth
+    )
 
 
 @explore_router.get("/special/contributing_agents", responses=ERRORS)
 async def contributing_agents(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """The upstream paths that end at an agent (`depth` 4 by default)."""
-    return await service.explore_special(store, settings, "contributing_agents", starting_id, depth)
+    return await service.explore_special(
+        store, settings, "contributing_agents", node_id(request, starting_id), depth
+    )
 
 
 @explore_router.get("/special/effected_agents", responses=ERRORS)
 async def effected_agents(
-    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
+    starting_id: StartingId,
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    depth: ExploreDepth = None,
 ) -> ExploreResponse:
     """Every node downstream within `depth` (4 by default; the start included) that has an
     agent, with its agents and its paths back to the start."""
-    return await service.explore_special(store, settings, "effected_agents", starting_id, depth)
+    return await service.explore_special(
+        store, settings, "effected_agents", node_id(request, starting_id), depth
+    )
 
 
 @lineage_router.get("", responses=ERRORS)
 async def lineage(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     id: Annotated[str, Query(description="the node's id (a query parameter: ids hold `/`)")],
@@ -112,7 +153,7 @@ async def lineage(
     from the root. `limit` caps the nodes walked, and `truncated` says whether it cut.
     `types`, `since` and `until` filter what is shown, not the walk."""
     query = LineageQuery(
-        root=id,
+        root=node_id(request, id),
         direction=direction,
         depth=depth,
         types=service.checked_types(types or []),
@@ -126,6 +167,7 @@ async def lineage(
 
 @lineage_router.get("/path", responses=ERRORS)
 async def lineage_path(
+    request: Request,
     store: StoreDep,
     settings: SettingsDep,
     source: Annotated[str, Query(alias="from", description="id of one end")],
@@ -135,4 +177,5 @@ async def lineage_path(
     """The shortest derivation paths (up to five) between two nodes along lineage relations:
     `upstream` when `from` depends on `to`, else `downstream`. 404 when none is within
     `max_depth`."""
+    source, target = node_id(request, source), node_id(request, target)
     return await service.paths(store, settings, source, target, max_depth)

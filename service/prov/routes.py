@@ -9,6 +9,7 @@ from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media
 from service.auth import Caller, ReaderDep, Role, WriterDep
 from service.deps import IdempotencyKey, StoreDep
 from service.errors import BadRequest, ProvgraphError
+from service.fairdp.refs import to_node
 from service.prov import service
 
 router = APIRouter(tags=["prov"])
@@ -73,6 +74,7 @@ def may_read_whole_graph(caller: Caller) -> None:
     },
 )
 async def export_prov(
+    request: Request,
     store: StoreDep,
     caller: ReaderDep,
     id: Annotated[str | None, Query(description="a record id (scope=record) or node id")] = None,
@@ -92,6 +94,7 @@ async def export_prov(
         return StreamingResponse(pieces, media_type=fmt.media_type)
     if not id:
         raise BadRequest(f"scope={scope} needs an id")
+    id = to_node(id, str(request.base_url).rstrip("/"))  # a FAIR-DP URL of this server
     if scope == "record":
         document = await service.record_document(store, id)
     else:
