@@ -12,3 +12,12 @@ MATCH (n:Node {id: id})<-[r:SPECIALIZATION_OF]-(m:Node {kind: 'DatasetVersion'})
 RETURN m.id AS source, type(r) AS type, n.id AS target, elementId(r) AS rel, r.attrs AS attrs,
        m.id AS reached, [label IN labels(m) WHERE label IN ['Entity', 'Activity', 'Agent']] AS classes,
        m.kind AS kind
+UNION ALL
+// ...and a version leads to its dataset: what read the dataset without naming a version
+// may have read this one.
+UNWIND $frontier AS id
+MATCH (n:Node {id: id})-[r:SPECIALIZATION_OF]->(m:Node)
+WHERE n.kind = 'DatasetVersion'
+RETURN n.id AS source, type(r) AS type, m.id AS target, elementId(r) AS rel, r.attrs AS attrs,
+       m.id AS reached, [label IN labels(m) WHERE label IN ['Entity', 'Activity', 'Agent']] AS classes,
+       m.kind AS kind

@@ -161,7 +161,7 @@ class DatasetsResponse(BaseModel):
 class DatasetVersionId(BaseModel):
     namespace: str
     name: str
-    version: str
+    version: str | None  # None: the run read the dataset before any version of it was known
 
 
 class DatasetVersionRef(BaseModel):

@@ -97,7 +97,7 @@ async def list_namespaces(store: StoreDep) -> NamespacesResponse:
     return await service.list_namespaces(store)
 
 
-@router.get("/namespaces/{namespace}/jobs")
+@router.get("/namespaces/{namespace:path}/jobs")
 async def list_jobs(
     namespace: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0
 ) -> JobsResponse:
@@ -105,7 +105,7 @@ async def list_jobs(
     return await service.list_jobs(store, namespace, offset, limit)
 
 
-@router.get("/namespaces/{namespace}/datasets")
+@router.get("/namespaces/{namespace:path}/datasets")
 async def list_datasets(
     namespace: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0
 ) -> DatasetsResponse:
@@ -113,7 +113,9 @@ async def list_datasets(
     return await service.list_datasets(store, namespace, offset, limit)
 
 
-@router.get("/namespaces/{namespace}/jobs/{job}/runs", responses={404: {"description": "no job"}})
+@router.get(
+    "/namespaces/{namespace:path}/jobs/{job:path}/runs", responses={404: {"description": "no job"}}
+)
 async def list_job_runs(
     namespace: str, job: str, store: StoreDep, limit: Limit = 100, offset: Offset = 0
 ) -> RunsResponse:
