@@ -19,6 +19,7 @@ from service.fairdp import registry_routes as fairdp_registry_routes
 from service.fairdp import routes as fairdp_routes
 from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
+from service.openlineage import routes as openlineage_routes
 from service.prov import routes as prov_routes
 from service.provena import routes as provena_routes
 from service.records import routes as record_routes
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lineage_routes.explore_router, dependencies=READ_ACCESS)
     app.include_router(lineage_routes.lineage_router, dependencies=READ_ACCESS)
     app.include_router(prov_routes.router, dependencies=READ_ACCESS)
+    app.include_router(openlineage_routes.router, dependencies=READ_ACCESS)
     app.add_middleware(JsonBodyCheck)  # inside BodyLimit: it never reads past the limit
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

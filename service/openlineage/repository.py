@@ -1,0 +1,127 @@
+"""OpenLineage events written through the one writer, and the Marquez-shaped reads.
+
+Transaction functions for `Store.write`/`Store.read`, retried as a whole on a transient
+error, so they have no effects outside the transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from prov_export.values import decode_attributes, encode_attributes
+from service.openlineage.mapping import (
+    Mapped,
+    event_graph,
+    settle,
+    unversioned_inputs,
+    with_state,
+)
+from service.openlineage.models import Event, RunEvent
+from service.records.repository import RecordToWrite, write_new_records
+from service.store import fetch
+
+
+async def write_event(
+    tx: AsyncManagedTransaction, event: Event, mapped: Mapped, record: RecordToWrite
+) -> None:
+    """One event in one transaction: its graph (inputs taken at the version current at the
+    run's time), the names the Marquez reads use, and the run's settled times and state."""
+    if isinstance(event, RunEvent) and (datasets := unversioned_inputs(event)):
+        rows = await fetch(
+            tx,
+            "openlineage/current_versions",
+            run=mapped.run,
+            time=event.eventTime.timestamp(),
+            datasets=datasets,
+        )
+        current = {row["dataset"]: row["version"] for row in rows if row["version"]}
+        if current:
+            mapped = event_graph(event, current)
+            record.graph = mapped.graph
+    await write_new_records(tx, [record])
+    tags = [asdict(tag) for tag in mapped.tags]
+    await fetch(tx, "openlineage/tag_nodes", tags=tags, now=time.time())
+    if mapped.run:
+        await settle_runs(tx, [mapped.run])
+
+
+async def settle_runs(tx: AsyncManagedTransaction, runs: list[str]) -> None:
+    rows = []
+    for run in await fetch(tx, "openlineage/run_events", runs=runs):
+        settled = settle((kind, at) for kind, at in run["events"])
+        attributes = with_state(decode_attributes(run["attrs"]), settled.state)
+        rows.append(
+            {
+                "id": run["id"],
+                "start_time": settled.start_time,
+                "end_time": settled.end_time,
+                "state": settled.state,
+                "attrs": encode_attributes(attributes),
+            }
+        )
+    await fetch(tx, "openlineage/settle_runs", rows=rows)
+
+
+async def find_record(tx: AsyncManagedTransaction, record_id: str) -> bool:
+    return bool(await fetch(tx, "records/get", id=record_id))
+
+
+# ------------------------------------------------------------------ Marquez-shaped reads
+
+
+async def namespaces(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+    return await fetch(tx, "openlineage/namespaces")
+
+
+async def page_in_namespace(
+    tx: AsyncManagedTransaction, type_: str, namespace: str, offset: int, limit: int
+) -> tuple[int, list[str]]:
+    rows = await fetch(
+        tx,
+        "openlineage/ids_in_namespace",
+        type=type_,
+        namespace=namespace,
+        offset=offset,
+        limit=limit,
+    )
+    return int(rows[0]["total"]), list(rows[0]["ids"])
+
+
+async def find_named(
+    tx: AsyncManagedTransaction, type_: str, pairs: list[dict[str, str]]
+) -> list[dict[str, Any]]:
+    return await fetch(tx, "openlineage/find_named", type=type_, pairs=pairs)
+
+
+async def datasets(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str, Any]]:
+    return await fetch(tx, "openlineage/datasets", ids=ids)
+
+
+async def jobs(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str, Any]]:
+    return await fetch(tx, "openlineage/jobs", ids=ids)
+
+
+async def job_runs(
+    tx: AsyncManagedTransaction, job: str, offset: int, limit: int
+) -> tuple[int, list[dict[str, Any]]]:
+    rows = await fetch(tx, "openlineage/job_runs", job=job, offset=offset, limit=limit)
+    if not rows:
+        return 0, []
+    total, ids = int(rows[0]["total"]), list(rows[0]["ids"])
+    return total, await fetch(tx, "openlineage/runs", ids=ids)
+
+
+async def runs(tx: AsyncManagedTransaction, ids: list[str]) -> list[dict[str, Any]]:
+    return await fetch(tx, "openlineage/runs", ids=ids)
+
+
+async def lineage_hop(
+    tx: AsyncManagedTransaction, jobs: list[str], datasets: list[str]
+) -> list[dict[str, Any]]:
+    """One hop of the job-dataset graph: `(dataset, job, direction)` rows, `direction`
+    `in` when the job's runs read the dataset (or a version of it), `out` when they wrote it."""
+    return await fetch(tx, "openlineage/lineage_hop", jobs=jobs, datasets=datasets)
