@@ -24,9 +24,14 @@ MAX_SCAN = 5000
 
 
 def lucene_terms(text: str) -> str:
-    """`Run 7 of ssp2` -> `run* AND 7* AND of* AND ssp2*`; '' when the text has no word."""
+    """Every word as a prefix, and the words side by side in that order ranked higher:
+    `input-1` -> `(input* AND 1*) OR "input 1"^4`; '' when the text has no word."""
     words = WORD.findall(text.lower())[:MAX_WORDS]
-    return " AND ".join(f"{word}*" for word in words)
+    if not words:
+        return ""
+    prefixes = " AND ".join(f"{word}*" for word in words)
+    return f'({prefixes}) OR "{" ".join(words)}"^4'
+
 
 
 async def search(store: Store, text: str, kind: str | None, limit: int) -> NodeSearchResponse:

@@ -277,7 +277,6 @@ const STYLE = [
 const cy = cytoscape({
   container: $("#graph"),
   style: STYLE,
-  wheelSensitivity: 0.3,
   minZoom: 0.02,
   maxZoom: 3,
 });
