@@ -33,7 +33,6 @@ def lucene_terms(text: str) -> str:
     return f'({prefixes}) OR "{" ".join(words)}"^4'
 
 
-
 async def search(store: Store, text: str, kind: str | None, limit: int) -> NodeSearchResponse:
     scan = limit if kind is None else min(limit * SCAN_PER_HIT_WITH_KIND, MAX_SCAN)
     rows = await store.read(repository.search, text, lucene_terms(text), kind, limit, scan)
