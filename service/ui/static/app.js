@@ -31,12 +31,13 @@ function detailText(detail) {
   return JSON.stringify(detail);
 }
 
-async function api(path, params = {}, accept = "application/json") {
+// Answers come as parsed JSON, or as a Blob of the media type `download` (a PROV file).
+async function api(path, params = {}, download = null) {
   const url = new URL(path, window.location.origin);
   for (const [key, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== "") url.searchParams.set(key, value);
   }
-  const headers = { Accept: accept };
+  const headers = { Accept: download || "application/json" };
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(url, { headers });
@@ -49,7 +50,7 @@ async function api(path, params = {}, accept = "application/json") {
     }
     throw new ApiError(response.status, detail);
   }
-  return accept === "application/json" ? response.json() : response.blob();
+  return download ? response.blob() : response.json();
 }
 
 function showMessage(text, kind = "error") {
@@ -225,12 +226,12 @@ const STYLE = [
     style: {
       label: "data(display)",
       "text-wrap": "wrap",
-      "text-max-width": 150,
+      "text-max-width": 104,
       "text-valign": "center",
       "font-size": 11,
       color: "#1a1a1a",
-      width: 170,
-      height: 48,
+      width: 110,
+      height: 40,
       "border-width": 1,
       "border-color": "#6b6b6b",
     },
@@ -243,8 +244,7 @@ const STYLE = [
       shape: "polygon",
       "shape-polygon-points": "-1 -0.3 0 -1 1 -0.3 1 1 -1 1",
       "background-color": "#fed37f",
-      "text-valign": "bottom",
-      "text-margin-y": -6,
+      "text-margin-y": 6,
     },
   },
   { selector: "node.root", style: { "border-width": 4, "border-color": "#1a1a1a" } },
@@ -258,7 +258,7 @@ const STYLE = [
       "target-arrow-shape": "triangle",
       "curve-style": "bezier",
       label: "data(type)",
-      "font-size": 9,
+      "font-size": 10,
       color: "#333",
       "text-background-color": "#ffffff",
       "text-background-opacity": 0.85,
@@ -288,18 +288,24 @@ function provClass(node) {
 }
 
 function shortName(text) {
-  return text.length > 40 ? `${text.slice(0, 18)}…${text.slice(-18)}` : text;
+  return text.length > 32 ? `${text.slice(0, 15)}…${text.slice(-15)}` : text;
+}
+
+// What a node is called in the picture: its label, else the last part of its id (the whole
+// id is in the details panel and the node list).
+function pictureName(node) {
+  return shortName(node.label || node.id.replace(/\/+$/, "").split("/").pop() || node.id);
 }
 
 function nodeElement(node, extra = {}) {
-  const name = node.label || node.id;
-  const distance = node.distance === null || node.distance === undefined ? "" : ` · distance ${node.distance}`;
+  const distance = node.distance === null || node.distance === undefined ? "" : ` · ${node.distance}`;
   return {
     group: "nodes",
     data: {
       id: node.id,
-      short: shortName(name),
-      display: `${shortName(name)}\n${node.kind || provClass(node)}${distance}`,
+      short: pictureName(node),
+      display: `${pictureName(node)}\n${node.kind || provClass(node)}${distance}`,
+      full: `${node.label || node.id} — ${node.kind || provClass(node)}${distance ? `, distance ${node.distance}` : ""}`,
       kind: node.kind,
       distance: node.distance,
       ...extra,
@@ -314,7 +320,9 @@ function edgeElement(edge) {
   return {
     group: "edges",
     data: {
-      id: `${edge.source}\u0000${edge.type}\u0000${edge.target}`,
+      // Two relations of one type between the same nodes differ by their attributes
+      // (a delegation for each run), so those are part of the key.
+      id: [edge.source, edge.type, edge.target, JSON.stringify(edge.attributes)].join("\u0000"),
       source: edge.source,
       target: edge.target,
       type: edge.type,
@@ -342,8 +350,8 @@ function layOut() {
     const layout = cy.layout({
       name: "dagre",
       rankDir: "RL", // PROV's arrows point back in time, so inputs land left, outputs right
-      nodeSep: 18,
-      rankSep: 70,
+      nodeSep: 14,
+      rankSep: 36,
       edgeSep: 8,
       animate: false,
       fit: true,
@@ -358,16 +366,28 @@ function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
 }
 
+// The controls as /lineage parameters. Kinds, when given, replace the class check boxes.
 function lineageParams() {
   const form = $("#lineage-form");
-  const types = [...form.querySelectorAll("input[name=types]")];
-  const chosen = types.filter((box) => box.checked).map((box) => box.value);
+  const boxes = [...form.querySelectorAll("input[name=types]")];
+  const chosen = boxes.filter((box) => box.checked).map((box) => box.value);
+  const kinds = form.elements.kinds.value.split(",").map((k) => k.trim()).filter(Boolean);
   return {
     direction: form.elements.direction.value,
     depth: form.elements.depth.value,
     limit: form.elements.limit.value,
-    types: chosen.length === types.length ? "" : chosen.join(","),
+    types: kinds.length ? kinds.join(",") : chosen.length === boxes.length ? "" : chosen.join(","),
   };
+}
+
+function setLineageControls(params) {
+  const form = $("#lineage-form");
+  for (const name of ["direction", "depth", "limit"]) if (params[name]) form.elements[name].value = params[name];
+  const types = (params.types || "").split(",").filter(Boolean);
+  const boxes = [...form.querySelectorAll("input[name=types]")];
+  const classesOnly = types.every((type) => boxes.some((box) => box.value === type));
+  for (const box of boxes) box.checked = !types.length || !classesOnly || types.includes(box.value);
+  form.elements.kinds.value = classesOnly ? "" : types.join(",");
 }
 
 function updateSummary() {
@@ -390,7 +410,7 @@ function updateSummary() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "link";
-    button.textContent = node.data("display").replace("\n", " — ");
+    button.textContent = node.data("full");
     button.addEventListener("click", () => selectNode(node.id()));
     item.append(button);
     list.append(item);
@@ -400,6 +420,7 @@ function updateSummary() {
 // Opens a node's lineage with the current controls; this is also "re-centre".
 function openNode(id) {
   const hash = `#${new URLSearchParams({ node: id, ...lineageParams() })}`;
+  document.body.dataset.state = "loading"; // until drawLineage has drawn it
   if (window.location.hash === hash) route();
   else window.location.hash = hash;
 }
@@ -409,10 +430,7 @@ async function drawLineage(id, params) {
   document.body.dataset.state = "loading";
   $("#runs").hidden = true;
   $("#explorer").hidden = false;
-  const form = $("#lineage-form");
-  for (const name of ["direction", "depth", "limit"]) if (params[name]) form.elements[name].value = params[name];
-  const types = (params.types || "").split(",").filter(Boolean);
-  for (const box of form.querySelectorAll("input[name=types]")) box.checked = !types.length || types.includes(box.value);
+  setLineageControls(params);
   const started = performance.now();
   let lineage;
   try {
@@ -423,7 +441,7 @@ async function drawLineage(id, params) {
     return;
   }
   const received = performance.now();
-  lineage.limit = form.elements.limit.value;
+  lineage.limit = $("#lineage-form").elements.limit.value;
   state.root = id;
   state.lineage = lineage;
   state.pathFrom = state.pathTo = null;
