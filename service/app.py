@@ -19,6 +19,7 @@ from service.fairdp import registry_routes as fairdp_registry_routes
 from service.fairdp import routes as fairdp_routes
 from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
+from service.nodes import routes as node_routes
 from service.openlineage import routes as openlineage_routes
 from service.prov import routes as prov_routes
 from service.provena import routes as provena_routes
@@ -27,11 +28,13 @@ from service.routes import health
 from service.runs import routes as run_routes
 from service.settings import Settings
 from service.store import Store
+from service.ui import mount as mount_ui
 
 DESCRIPTION = """
 W3C PROV lineage service on Neo4j. Provena-compatible paths sit at the root, FAIR Data
-Pipeline-compatible paths under `/api/`, native ones under `/lineage`, `/prov`, `/runs`
-and `/records`. Every error is JSON `{"detail": ...}`.
+Pipeline-compatible paths under `/api/`, native ones under `/lineage`, `/prov`, `/runs`,
+`/records` and `/nodes`. Every error is JSON `{"detail": ...}`. A lineage explorer for people
+is at [/ui/](/ui/).
 """
 
 
@@ -136,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lineage_routes.lineage_router, dependencies=READ_ACCESS)
     app.include_router(prov_routes.router, dependencies=READ_ACCESS)
     app.include_router(openlineage_routes.router, dependencies=READ_ACCESS)
+    app.include_router(node_routes.router, dependencies=READ_ACCESS)
+    mount_ui(app)
     app.add_middleware(JsonBodyCheck)  # inside BodyLimit: it never reads past the limit
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

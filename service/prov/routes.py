@@ -14,7 +14,7 @@ from service.prov import service
 
 router = APIRouter(tags=["prov"])
 
-Scope = Literal["record", "upstream", "downstream", "all"]
+Scope = Literal["record", "upstream", "downstream", "both", "all"]
 # Media types a document may be sent as: every export format's, and PROV-JSON's own.
 IMPORT_MEDIA_TYPES: dict[str, Format] = {
     media_type: f for f in FORMATS.values() for media_type in (f.media_type, *f.aliases)
@@ -84,7 +84,7 @@ async def export_prov(
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """A PROV document of one record as registered (`scope=record`, `id` a run id or an
-    imported document's id), of an id's lineage (`upstream`/`downstream`, the nodes and
+    imported document's id), of an id's lineage (`upstream`/`downstream`/`both`, the nodes and
     edges `/lineage` answers for that id and depth), or of the whole graph (`all`, streamed).
     The format comes from `format` or else the `Accept` header; PROV-JSON by default."""
     fmt = export_format(format, accept)

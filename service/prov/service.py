@@ -4,7 +4,7 @@ one record. HTTP-free; the routes call these.
 Exports go through `prov_export` (ids as IRIs per the settings, never per request host):
 - scope `record`: exactly what one record registered (its own node attributes, edges,
   namespaces and import notes), so an imported document exports back equal.
-- scopes `upstream`/`downstream`: the nodes and edges `/lineage` answers for the same id
+- scopes `upstream`/`downstream`/`both`: the nodes and edges `/lineage` answers for the same id
   and depth, nodes carrying what every record asserted of them.
 - scope `all`: the whole graph, read page by page and written in bounded memory.
 """
@@ -258,7 +258,10 @@ def _edge_key(source: str, relation: str, target: str, attributes: dict[str, Any
 
 
 async def lineage_document(
-    store: Store, node_id: str, direction: Literal["upstream", "downstream"], depth: int | None
+    store: Store,
+    node_id: str,
+    direction: Literal["upstream", "downstream", "both"],
+    depth: int | None,
 ) -> ProvDocument:
     """Exactly the nodes and edges `/lineage` answers for this id, direction and depth."""
     answer = await lineage(

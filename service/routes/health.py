@@ -14,8 +14,9 @@ router = APIRouter(tags=["health"])
 
 @router.get("/")
 async def root() -> dict[str, str]:
-    """Provena-style health check: answers while the API process is up."""
-    return {"message": "Health check successful."}
+    """Provena-style health check: answers while the API process is up. The message also
+    points people to the lineage explorer."""
+    return {"message": "Health check successful. Lineage explorer: /ui/"}
 
 
 @router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})

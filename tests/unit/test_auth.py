@@ -15,7 +15,8 @@ from service.auth import Role, TokenConfigError, load_tokens, open_bind_refusal,
 from service.settings import Settings
 
 # What anyone may call: health and the API's own documentation.
-OPEN_PATHS = {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc"}
+# The explorer page (`/ui`) holds no data: its calls to the API carry the token.
+OPEN_PATHS = {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/ui"}
 
 
 def settings(**fields: Any) -> Settings:
