@@ -17,6 +17,7 @@ from service.errors import ProvgraphError
 from service.fairdp import routes as fairdp_routes
 from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
+from service.links import trusted_networks
 from service.prov import routes as prov_routes
 from service.provena import routes as provena_routes
 from service.records import routes as record_routes
@@ -86,6 +87,7 @@ class BodyTooLarge(HTTPException):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     tokens = load_tokens(settings)  # a bad token line stops the start, not the first request
+    trusted_networks(settings.trusted_proxies)  # so does a bad trusted proxy address
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
