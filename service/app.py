@@ -19,6 +19,7 @@ from service.fairdp import registry_routes as fairdp_registry_routes
 from service.fairdp import routes as fairdp_routes
 from service.json_bodies import JsonBodyCheck, validation_error
 from service.lineage import routes as lineage_routes
+from service.links import trusted_networks
 from service.nodes import routes as node_routes
 from service.openlineage import routes as openlineage_routes
 from service.prov import routes as prov_routes
@@ -92,6 +93,7 @@ class BodyTooLarge(HTTPException):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     tokens = load_tokens(settings)  # a bad token line stops the start, not the first request
+    trusted_networks(settings.trusted_proxies)  # so does a bad trusted proxy address
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

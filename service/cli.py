@@ -57,7 +57,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             }
         )
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info"))
+    # Forwarded headers are read by service/links.py, from PROVGRAPH_TRUSTED_PROXIES only;
+    # uvicorn's own rewriting of the client address would hide which proxy sent them.
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    server = uvicorn.Server(config)
 
     def give_up(reason: str) -> None:
         server.should_exit = True

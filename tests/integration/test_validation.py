@@ -256,3 +256,15 @@ def test_store_maps_what_neo4j_and_the_driver_refuse(test_settings: Settings, db
     assert "64 bits" in messages[2]
     assert isinstance(found[3], AlreadyExists) and found[3].status_code == 409
     assert counts(db)["records"] == 1
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+14:00"])
+def test_imported_activity_times_out_of_range_in_utc_are_422(
+    client: httpx.Client, db: Driver, moment: str
+) -> None:
+    document = (
+        "document\n  prefix ex <http://example.org/>\n"
+        f"  activity(ex:run, {moment}, -)\nendDocument"
+    )
+    assert_refused(client.post("/prov", content=document, headers=PROVN), 422, "startTime")
+    assert counts(db)["records"] == 0

@@ -10,6 +10,7 @@ from prov.model import ProvDocument
 from starlette.datastructures import Headers
 
 from prov_export.formats import FORMATS
+from service.app import create_app
 from service.graph import ENTITY, Edge, Node, ProvGraph
 from service.lineage.service import node_limit
 from service.links import forwarded_base, is_trusted, server_base
@@ -116,3 +117,8 @@ def test_a_caller_limit_only_lowers_the_node_limit() -> None:
     assert node_limit(None, settings) == 50
     assert node_limit(10, settings) == 10
     assert node_limit(10**9, settings) == 50
+
+
+def test_a_bad_trusted_proxy_stops_the_start() -> None:
+    with pytest.raises(ValueError, match="PROVGRAPH_TRUSTED_PROXIES"):
+        create_app(Settings().model_copy(update={"trusted_proxies": "127.0.0.1,proxy.local"}))
