@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from service.deps import SettingsDep, StoreDep
 from service.fairdp.refs import to_node
@@ -18,7 +18,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "no node has this id"},
     504: {"description": "the query ran past its time limit"},
 }
-StartingId = Annotated[str, Query(description="id of the node to start from")]
 
 
 def node_id(request: Request, value: str) -> str:
@@ -26,6 +25,14 @@ def node_id(request: Request, value: str) -> str:
     return to_node(value, str(request.base_url).rstrip("/"))
 
 
+def starting_node(
+    request: Request,
+    starting_id: Annotated[str, Query(description="id of the node to start from")],
+) -> str:
+    return node_id(request, starting_id)
+
+
+StartingId = Annotated[str, Depends(starting_node)]
 ExploreDepth = Annotated[
     int | None,
     Query(ge=0, description="relations to follow, at most 10; missing or 0: the default"),
@@ -34,87 +41,55 @@ ExploreDepth = Annotated[
 
 @explore_router.get("/upstream", responses=ERRORS)
 async def explore_upstream(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """What the node came from, as Provena answers it: every relation followed in its
     direction, `depth` 2 by default, as networkx node-link JSON."""
-    return await service.explore(store, settings, node_id(request, starting_id), "upstream", depth)
+    return await service.explore(store, settings, starting_id, "upstream", depth)
 
 
 @explore_router.get("/downstream", responses=ERRORS)
 async def explore_downstream(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """What came from the node, as Provena answers it: every relation followed against its
     direction, `depth` 2 by default."""
-    return await service.explore(
-        store, settings, node_id(request, starting_id), "downstream", depth
-    )
+    return await service.explore(store, settings, starting_id, "downstream", depth)
 
 
 @explore_router.get("/special/contributing_datasets", responses=ERRORS)
 async def contributing_datasets(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The upstream paths that end at a dataset (`depth` 4 by default)."""
     return await service.explore_special(
-        store, settings, "contributing_datasets", node_id(request, starting_id), depth
+        store, settings, "contributing_datasets", starting_id, depth
     )
 
 
 @explore_router.get("/special/effected_datasets", responses=ERRORS)
 async def effected_datasets(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The downstream paths that start at a dataset (`depth` 4 by default)."""
-    return await service.explore_special(
-        store, settings, "effected_datasets", node_id(request, starting_id), depth
-    )
+    return await service.explore_special(store, settings, "effected_datasets", starting_id, depth)
 
 
 @explore_router.get("/special/contributing_agents", responses=ERRORS)
 async def contributing_agents(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The upstream paths that end at an agent (`depth` 4 by default)."""
-    return await service.explore_special(
-        store, settings, "contributing_agents", node_id(request, starting_id), depth
-    )
+    return await service.explore_special(store, settings, "contributing_agents", starting_id, depth)
 
 
 @explore_router.get("/special/effected_agents", responses=ERRORS)
 async def effected_agents(
-    starting_id: StartingId,
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    depth: ExploreDepth = None,
+    starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """Every node downstream within `depth` (4 by default; the start included) that has an
     agent, with its agents and its paths back to the start."""
-    return await service.explore_special(
-        store, settings, "effected_agents", node_id(request, starting_id), depth
-    )
+    return await service.explore_special(store, settings, "effected_agents", starting_id, depth)
 
 
 @lineage_router.get("", responses=ERRORS)

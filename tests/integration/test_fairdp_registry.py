@@ -4,6 +4,7 @@ every URL an answer carries answers 200 when followed (issues 11 and 12)."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -300,3 +301,11 @@ def test_objects_components_and_products_are_prov(client: httpx.Client) -> None:
         "/explore/downstream", params={"starting_id": made["object"]["url"], "depth": 1}
     ).json()
     assert made["code_run"]["uuid"] in {node["id"] for node in downstream["graph"]["nodes"]}
+
+
+def test_concurrent_creates_of_one_unique_thing_make_one(client: httpx.Client, db: Driver) -> None:
+    body = {"root": "file:///shared/", "local": True}
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: client.post("/api/storage_root/", json=body), range(8)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 7
+    assert client.get("/api/storage_root/?root=file:///shared/").json()["count"] == 1
