@@ -91,7 +91,9 @@ class EventWriter:
         try:
             written = await self.store.write(repository.write_events, [i for i, _ in group])
         except (ProvgraphError, ConstraintError) as error:
-            if len(group) == 1:
+            # (A ConstraintError is a twin event another process recorded meanwhile: the
+            # retry below finds it recorded.)
+            if len(group) == 1 and isinstance(error, ProvgraphError):
                 _settle(group[0][1], error=error)
                 return
             for item, future in group:
