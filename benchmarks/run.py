@@ -44,6 +44,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from benchmarks import baselines, report  # noqa: E402
 from benchmarks.generate import LineageGenerator, code_run, stacked_diamonds  # noqa: E402
+from benchmarks.openlineage_events import OpenLineageGenerator  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON_TYPE = {"Content-Type": "application/json"}
@@ -64,6 +65,8 @@ class Plan:
     timeout_s: float  # path enumeration bound
     heap: str
     pagecache: str
+    openlineage_runs: int = 1_000  # START+COMPLETE pairs timed against register_batch
+    openlineage_nodes: int = 100_000  # OpenLineage-written graph for lineage by dataset name
 
 
 QUICK = Plan(
@@ -289,6 +292,83 @@ class Bench:
             "cpu_ms_per_run": self.cpu_ms_per_run(before, len(bodies)),
         }
 
+    def post_events(
+        self, pairs: list[tuple[dict[str, Any], dict[str, Any]]], clients: int = CLIENTS
+    ) -> float:
+        """Seconds to POST the events one a request from `clients` concurrent emitters, each
+        sending a run's START then its COMPLETE, as an emitter does."""
+        bodies = [(json.dumps(a).encode(), json.dumps(b).encode()) for a, b in pairs]
+
+        async def send_all() -> None:
+            queue = iter(bodies)
+            limits = httpx.Limits(max_connections=clients)
+            async with httpx.AsyncClient(base_url=self.url, timeout=120, limits=limits) as http:
+
+                async def emitter() -> None:
+                    for pair in queue:
+                        for body in pair:
+                            answer = await http.post(
+                                "/api/v1/lineage", content=body, headers=JSON_TYPE
+                            )
+                            if answer.status_code != 201:
+                                raise RuntimeError(f"/api/v1/lineage: {answer.text[:500]}")
+
+                await asyncio.gather(*(emitter() for _ in range(clients)))
+
+        started = time.perf_counter()
+        asyncio.run(send_all())
+        return time.perf_counter() - started
+
+    def openlineage(self) -> dict[str, Any]:
+        """OpenLineage events/s against register_batch runs/s in the same run, both as PROV
+        nodes + relations written per second; then lineage by dataset name on a graph that
+        OpenLineage events alone wrote."""
+        records = list(LineageGenerator().more(self.plan.ingest_nodes))
+        self.wipe()
+        batch_seconds = self.register_batches(records)
+        batch_size = self.graph_size()
+        self.wipe()
+        generator = OpenLineageGenerator()
+        pairs = list(generator.pairs(self.plan.openlineage_runs))
+        before = self.cpu()
+        events_seconds = self.post_events(pairs)
+        cpu_used = self.cpu_ms_per_run(before, 2 * len(pairs))
+        events_size = self.graph_size()
+        batch_rate = (batch_size["nodes"] + batch_size["edges"]) / batch_seconds
+        events_rate = (events_size["nodes"] + events_size["edges"]) / events_seconds
+        figures: dict[str, Any] = {
+            "register_batch_runs": len(records),
+            "register_batch_runs_per_s": len(records) / batch_seconds,
+            "register_batch_elements_per_s": batch_rate,
+            "register_batch_size": batch_size,
+            "runs": len(pairs),
+            "events_per_s": 2 * len(pairs) / events_seconds,
+            "elements_per_s": events_rate,
+            "size": events_size,
+            "cpu_ms_per_event": cpu_used,
+            "ratio_to_register_batch": events_rate / batch_rate,
+        }
+        grow_started = time.perf_counter()
+        while self.graph_size()["nodes"] < self.plan.openlineage_nodes:
+            # More emitters than timed above: bigger groups, a faster way to a big graph.
+            self.post_events(list(generator.pairs(2_000)), clients=4 * CLIENTS)
+        figures["grown"] = {**self.graph_size(), "runs": generator.runs,
+                            "minutes": (time.perf_counter() - grow_started) / 60}
+        tables = [
+            f"postgres://dw:5432/{table}" for job in generator.jobs for table in
+            generator.tables(job)
+        ]
+        for direction in ("upstream", "downstream"):
+            for depth in (2, 4):
+                starts = self.random.choices(tables, k=self.plan.lineage_queries)
+                self.lineage(starts[0], direction, depth)
+                timed = [self.lineage(start, direction, depth) for start in starts]
+                figures[f"lineage_{direction}_{depth}"] = {
+                    **latency([seconds for seconds, _ in timed]),
+                    "median_nodes": statistics.median(nodes for _, nodes in timed),
+                }
+        return figures
+
     def lineage(self, start: str, direction: str, depth: int) -> tuple[float, int]:
         started = time.perf_counter()
         answer = self.http.get("/lineage", params={"id": start, "direction": direction,
@@ -454,6 +534,9 @@ def main() -> int:
     parser.add_argument("--sizes", help="graph sizes in nodes, comma-separated (overrides)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "RESULTS.md")
     parser.add_argument("--may-wipe", action="store_true", help="NEO4J_URI may hold data")
+    parser.add_argument("--openlineage-nodes", type=int, help="OpenLineage graph size (overrides)")
+    parser.add_argument("--phases", default="ingestion,diamonds,growth,openlineage",
+                        help="which phases to run, comma-separated")
     args = parser.parse_args()
     logging.getLogger("neo4j").setLevel(logging.ERROR)  # a timed-out baseline is expected
     # A plain `kill` unwinds too, so the API process and Neo4j are stopped by the finally blocks.
@@ -464,6 +547,8 @@ def main() -> int:
     if args.sizes:
         sizes = tuple(int(size) for size in args.sizes.split(","))
         plan = Plan(**{**asdict(plan), "sizes": sizes, "ingest_nodes": sizes[0]})
+    if args.openlineage_nodes:
+        plan = Plan(**{**asdict(plan), "openlineage_nodes": args.openlineage_nodes})
     started = time.monotonic()
     results: dict[str, Any] = {"plan": asdict(plan), "machine": machine()}
     with neo4j_server(plan) as (uri, auth, neo4j_pid), GraphDatabase.driver(
@@ -475,8 +560,12 @@ def main() -> int:
             results["machine"]["neo4j"] = bench.http.get("/health").json()["neo4j"]["version"]
             results["routes_missing"] = sorted({"/lineage", "/prov"} - bench.routes)
             for name, phase in (("ingestion", bench.ingestion), ("diamonds", bench.diamonds),
-                                ("growth", bench.growth)):
+                                ("growth", bench.growth), ("openlineage", bench.openlineage)):
+                if name not in args.phases.split(","):
+                    continue
                 if name == "diamonds" and "/lineage" not in bench.routes:
+                    continue
+                if name == "openlineage" and "/api/v1/lineage" not in bench.routes:
                     continue
                 print(f"{name} ...", file=sys.stderr, flush=True)
                 phase_started = time.monotonic()

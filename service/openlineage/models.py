@@ -35,7 +35,10 @@ def event_time(value: Any) -> datetime.datetime:
         raise ValueError(f"eventTime {value!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.UTC)
-    return parsed
+    try:  # in UTC it must still be a date-time (9999-12-31T23:00-05:00 is not)
+        return parsed.astimezone(datetime.UTC)
+    except OverflowError:
+        raise ValueError(f"eventTime {value!r} is out of range in UTC") from None
 
 
 def run_id(value: Any) -> str:

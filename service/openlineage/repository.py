@@ -7,7 +7,7 @@ error, so they have no effects outside the transaction.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -25,28 +25,57 @@ from service.records.repository import RecordToWrite, write_new_records
 from service.store import fetch
 
 
-async def write_event(
-    tx: AsyncManagedTransaction, event: Event, mapped: Mapped, record: RecordToWrite
-) -> None:
-    """One event in one transaction: its graph (inputs taken at the version current at the
-    run's time), the names the Marquez reads use, and the run's settled times and state."""
-    if isinstance(event, RunEvent) and (datasets := unversioned_inputs(event)):
-        rows = await fetch(
-            tx,
-            "openlineage/current_versions",
-            run=mapped.run,
-            time=event.eventTime.timestamp(),
-            datasets=datasets,
-        )
-        current = {row["dataset"]: row["version"] for row in rows if row["version"]}
-        if current:
-            mapped = event_graph(event, current)
-            record.graph = mapped.graph
-    await write_new_records(tx, [record])
-    tags = [asdict(tag) for tag in mapped.tags]
-    await fetch(tx, "openlineage/tag_nodes", tags=tags, now=time.time())
-    if mapped.run:
-        await settle_runs(tx, [mapped.run])
+@dataclass
+class EventToWrite:
+    event: Event
+    mapped: Mapped
+    record: RecordToWrite
+
+
+async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -> list[bool]:
+    """Events in one transaction: their graphs (inputs taken at the version current at the
+    run's time), the names the Marquez reads use, and the runs' settled times and state.
+    A fixed number of statements whatever the number of events. Answers, per event, whether
+    it was written (False: the same event was recorded before, or earlier in this list)."""
+    recorded = {
+        row["id"]
+        for row in await fetch(tx, "openlineage/recorded", ids=[item.record.id for item in items])
+    }
+    written: list[bool] = []
+    fresh: list[EventToWrite] = []
+    for item in items:
+        new = item.record.id not in recorded
+        recorded.add(item.record.id)
+        written.append(new)
+        if new:
+            fresh.append(item)
+    requests = [
+        {
+            "key": i,
+            "run": item.mapped.run,
+            "time": item.event.eventTime.timestamp(),
+            "datasets": datasets,
+        }
+        for i, item in enumerate(fresh)
+        if isinstance(item.event, RunEvent) and (datasets := unversioned_inputs(item.event))
+    ]
+    current: dict[int, dict[str, str]] = {}
+    if requests:
+        for row in await fetch(tx, "openlineage/current_versions", requests=requests):
+            if row["version"]:
+                current.setdefault(row["key"], {})[row["dataset"]] = row["version"]
+    records = []
+    for i, item in enumerate(fresh):
+        mapped = event_graph(item.event, current[i]) if i in current else item.mapped
+        records.append(replace(item.record, graph=mapped.graph))
+    if records:
+        await write_new_records(tx, records)
+        tags = list({tag.id: asdict(tag) for item in fresh for tag in item.mapped.tags}.values())
+        await fetch(tx, "openlineage/tag_nodes", tags=tags, now=time.time())
+        runs = sorted({item.mapped.run for item in fresh if item.mapped.run})
+        if runs:
+            await settle_runs(tx, runs)
+    return written
 
 
 async def settle_runs(tx: AsyncManagedTransaction, runs: list[str]) -> None:
@@ -64,10 +93,6 @@ async def settle_runs(tx: AsyncManagedTransaction, runs: list[str]) -> None:
             }
         )
     await fetch(tx, "openlineage/settle_runs", rows=rows)
-
-
-async def find_record(tx: AsyncManagedTransaction, record_id: str) -> bool:
-    return bool(await fetch(tx, "records/get", id=record_id))
 
 
 # ------------------------------------------------------------------ Marquez-shaped reads

@@ -42,6 +42,15 @@ class EventAccepted(BaseModel):
     written: bool  # False when the same event had been received before
 
 
+def event_writer(request: Request, store: StoreDep) -> service.EventWriter:
+    """The app's one event writer (its group commit needs one queue per process)."""
+    state = request.app.state
+    if getattr(state, "openlineage_writer", None) is None:
+        state.openlineage_writer = service.EventWriter(store)
+    writer: service.EventWriter = state.openlineage_writer
+    return writer
+
+
 async def event_body(request: Request, limit: int) -> Any:
     """The request's JSON, gunzipped when sent so (bounded: a small gzip may unpack huge)."""
     raw = await request.body()
@@ -80,7 +89,7 @@ async def post_lineage(request: Request, store: StoreDep, caller: WriterDep) -> 
     false). 422 names each missing or bad field (`run.runId`, `job.namespace`,
     `inputs[0].name`, `eventTime`...) and nothing is written."""
     body = await event_body(request, store.settings.max_body_bytes)
-    ingested = await service.ingest(store, body, caller.name)
+    ingested = await service.ingest(event_writer(request, store), body, caller.name)
     return EventAccepted(event=ingested.event, run=ingested.run, written=ingested.written)
 
 

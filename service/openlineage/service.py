@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from neo4j.exceptions import ConstraintError
 from prov.identifier import QualifiedName
 
 from prov_export.values import decode_attributes
-from service.errors import BadRequest, NotFound
+from service.errors import BadRequest, NotFound, ProvgraphError
 from service.openlineage import repository
 from service.openlineage.mapping import OL, event_graph, event_record_id, event_type, parse_event
 from service.openlineage.models import (
@@ -32,6 +33,7 @@ from service.openlineage.models import (
     RunEvent,
     RunsResponse,
 )
+from service.openlineage.repository import EventToWrite
 from service.records.repository import RecordToWrite
 from service.store import Store
 
@@ -45,23 +47,87 @@ class Ingested:
     written: bool  # False: the same event was recorded before, nothing written
 
 
-async def ingest(store: Store, body: Any, caller: str) -> Ingested:
-    """Validate one event, map it, and write it in one transaction; a duplicate (the same
-    content, in any key order) writes nothing."""
+def prepare(body: Any, caller: str) -> EventToWrite:
+    """Validate and map one event (422 before the database is touched)."""
     event = parse_event(body)
-    mapped = event_graph(event)  # checks the event before the database is touched
+    mapped = event_graph(event)
     extra: dict[str, Any] = {"ol_event_time": event.eventTime.timestamp()}
     if isinstance(event, RunEvent):
         extra |= {"ol_run": mapped.run, "ol_event_type": event_type(event.eventType)}
     text = json.dumps(body, ensure_ascii=False)
     record = RecordToWrite(event_record_id(body), KIND, mapped.graph, text, caller, extra=extra)
-    try:
-        await store.write(repository.write_event, event, mapped, record)
-    except ConstraintError:
-        if not await store.read(repository.find_record, record.id):
-            raise
-        return Ingested(record.id, mapped.run, written=False)
-    return Ingested(record.id, mapped.run, written=True)
+    return EventToWrite(event, mapped, record)
+
+
+class EventWriter:
+    """Group commit: events that arrive while a transaction is being written wait and go
+    together in the next one (at most MAX_GROUP), so many emitters cost few transactions
+    and never contend for the same nodes (a job, a producer, a table) among themselves.
+    Alone, an event is written in its own transaction at once. A group that fails on one
+    event's conflict is written again event by event, so only that event fails."""
+
+    MAX_GROUP = 200
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: list[tuple[EventToWrite, asyncio.Future[bool]]] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    async def write(self, item: EventToWrite) -> bool:
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, future))
+        if self.flushing is None or self.flushing.done():
+            # A task of its own: a caller that goes away does not strand the others.
+            self.flushing = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        while self.pending:
+            group = self.pending[: self.MAX_GROUP]
+            del self.pending[: self.MAX_GROUP]
+            await self._write_group(group)
+
+    async def _write_group(self, group: list[tuple[EventToWrite, asyncio.Future[bool]]]) -> None:
+        try:
+            written = await self.store.write(repository.write_events, [i for i, _ in group])
+        except (ProvgraphError, ConstraintError) as error:
+            # (A ConstraintError is a twin event another process recorded meanwhile: the
+            # retry below finds it recorded.)
+            if len(group) == 1 and isinstance(error, ProvgraphError):
+                _settle(group[0][1], error=error)
+                return
+            for item, future in group:
+                try:
+                    alone = await self.store.write(repository.write_events, [item])
+                    _settle(future, alone[0])
+                except Exception as single_error:  # each caller gets its own answer
+                    _settle(future, error=single_error)
+            return
+        except Exception as error:  # 503, 504...: every caller of the group gets it
+            for _, future in group:
+                _settle(future, error=error)
+            return
+        for (_, future), answer in zip(group, written, strict=True):
+            _settle(future, answer)
+
+
+def _settle(
+    future: asyncio.Future[bool], answer: bool = False, error: BaseException | None = None
+) -> None:
+    if future.done():  # its caller went away
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(answer)
+
+
+async def ingest(writer: EventWriter, body: Any, caller: str) -> Ingested:
+    """One event, validated, mapped and written (grouped with others under load); the same
+    event again (the same content, in any key order) writes nothing."""
+    item = prepare(body, caller)
+    written = await writer.write(item)
+    return Ingested(item.record.id, item.mapped.run, written)
 
 
 # ------------------------------------------------------------------ Marquez-shaped reads
@@ -81,11 +147,13 @@ def _time(epoch: float | None) -> datetime.datetime | None:
 
 
 def facets(attrs: str | None, key: QualifiedName) -> dict[str, Any]:
-    """The facets kept as `key` attributes, merged by name (a later value wins)."""
+    """The facets kept as `key` attributes, merged by name. When events sent one facet with
+    different contents, one of them is shown (the same whatever order they came in); the
+    PROV export has them all."""
     merged: dict[str, Any] = {}
-    for name, value in decode_attributes(attrs):
-        if name == key and isinstance(value, str):
-            merged.update(json.loads(value))
+    kept = sorted(v for k, v in decode_attributes(attrs) if k == key and isinstance(v, str))
+    for value in kept:
+        merged.update(json.loads(value))
     return merged
 
 
@@ -131,7 +199,7 @@ def marquez_dataset(row: dict[str, Any]) -> MarquezDataset:
 
 
 def _version_refs(rows: list[dict[str, Any]]) -> list[DatasetVersionRef]:
-    return [
+    refs = [
         DatasetVersionRef(
             datasetVersionId=DatasetVersionId(
                 namespace=row["namespace"], name=row["name"], version=row["version"]
@@ -141,6 +209,7 @@ def _version_refs(rows: list[dict[str, Any]]) -> list[DatasetVersionRef]:
         for row in rows
         if row["namespace"] is not None
     ]
+    return sorted(refs, key=lambda ref: ref.model_dump_json())
 
 
 def marquez_run(row: dict[str, Any]) -> MarquezRun:

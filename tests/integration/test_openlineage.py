@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -509,3 +511,42 @@ def test_lineage_crosses_dialects_through_shared_dataset_uris(
     assert {table, run_node_id(airflow_run), product, code_run["uuid"]} <= upstream
     downstream = node_ids(lineage(api, product, "downstream"))
     assert {run_node_id(airflow_run), table, registered.json()["record_info"]["id"]} <= downstream
+
+
+def test_concurrent_emitters_are_grouped_and_a_bad_event_fails_alone(
+    api: httpx.Client, db: Driver
+) -> None:
+    writer = {"Authorization": f"Bearer {WRITER}"}
+    pinned = dataset("s3://lake", "snapshot", version={"datasetVersion": "v1"})
+    events = []
+    for i in range(40):
+        run_id = new_run_id()
+        io = {
+            "inputs": [dataset("s3://landing", f"in/{i}")],
+            "outputs": [dataset("s3://lake", f"out/{i}")],
+        }
+        events += [
+            run_event("START", run_id, time=t(1), **io),
+            run_event("COMPLETE", run_id, time=t(2), **io),
+        ]
+    # Two runs claim to have written the same version: PROV allows one of them.
+    events += [run_event("COMPLETE", new_run_id(), outputs=[pinned]) for _ in range(2)]
+
+    def post(event: dict[str, Any]) -> int:
+        # As an emitter would, send again after a 503 (Neo4j too slow to answer its pings on
+        # a loaded machine); every other answer counts.
+        for _ in range(20):
+            status = api.post("/api/v1/lineage", json=event, headers=writer).status_code
+            if status != 503:
+                return status
+            time.sleep(0.5)
+        return status
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(post, events))
+    assert statuses[:80] == [201] * 80
+    assert sorted(statuses[80:]) == [201, 409]
+    states, _, _ = db.execute_query(
+        "MATCH (r:Node {kind: 'JobRun'}) RETURN r.ol_state AS state, count(*) AS runs"
+    )
+    assert {row["state"]: row["runs"] for row in states} == {"COMPLETE": 41}

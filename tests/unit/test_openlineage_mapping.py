@@ -57,6 +57,7 @@ def test_lenient_times_and_ids() -> None:
         (lambda e: e["job"].pop("namespace"), ["body", "job", "namespace"]),
         (lambda e: e.pop("eventTime"), ["body", "eventTime"]),
         (lambda e: e.update(eventTime="yesterday"), ["body", "eventTime"]),
+        (lambda e: e.update(eventTime="9999-12-31T23:00:00-05:00"), ["body", "eventTime"]),
         (lambda e: e["inputs"][0].pop("name"), ["body", "inputs", 0, "name"]),
         (lambda e: e["outputs"][0].update(namespace=""), ["body", "outputs", 0, "namespace"]),
     ],
