@@ -18,6 +18,7 @@ seek over HTTP) in the same run.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import statistics
@@ -172,7 +173,8 @@ def markdown(layout: dict[str, Any], search: dict[str, Any] | None, about: dict[
     out = [
         "# Explorer benchmark (`benchmarks/ui.py`)\n",
         f"Machine: {about['nproc']} cores ({about['cpu']}), shared and noisy; commit "
-        f"`{about['commit']}`, {about['date']}. Headless Chromium on the same machine.\n",
+        f"`{about['commit']}`, {about['date']}, load average (1 min) {about['load']:.1f} at "
+        "the end. Headless Chromium on the same machine.\n",
         f"**Layout**: a lineage of {layout['nodes']:,} nodes and {layout['edges']:,} relations "
         f"(upstream of one dataset, truncated: {str(layout['truncated']).lower()}), opened "
         f"{layout['repeats']} times in a fresh page; medians.\n",
@@ -187,10 +189,14 @@ def markdown(layout: dict[str, Any], search: dict[str, Any] | None, about: dict[
         f"| same `/lineage` from Python (baseline, same run) | "
         f"{layout['python_lineage_ms']:,.0f} |",
         "",
-        f"Request to interactive layout: {layout['total_ms'] / layout['python_lineage_ms']:.1f}× "
-        "the bare `/lineage` request.\n",
+        f"Request to a settled, drawn layout: "
+        f"{layout['total_ms'] / layout['python_lineage_ms']:.1f}× the bare `/lineage` request. "
+        "The tap line is when the page first answers a click (in this run the page stayed "
+        "busy long after the layout settled; why is not yet known).\n",
     ]
-    if search:
+    if not search:
+        out.append("**Search**: not measured in this run (`--search-nodes`).\n")
+    else:
         out += [
             f"**Search**: `GET /nodes?q=&limit=20` on a generated graph of {search['nodes']:,} "
             f"nodes (loaded in {search['load_s']:.0f} s), {search['queries']} queries per row, "
@@ -206,6 +212,10 @@ def markdown(layout: dict[str, Any], search: dict[str, Any] | None, about: dict[
             )
         out.append("")
     return "\n".join(out)
+
+
+def about() -> dict[str, Any]:
+    return {**machine(), "load": os.getloadavg()[0]}
 
 
 def main() -> int:
@@ -230,11 +240,10 @@ def main() -> int:
             register(api, fan_in(wide=30, deep=31))
             layout = layout_figures(url, api)
             print(layout, flush=True)
-            search = None
+            OUT.write_text(markdown(layout, None, about()))  # kept if the search phase fails
             if args.search_nodes:
                 search = search_figures(api, args.search_nodes, args.queries)
-            print(search, flush=True)
-    OUT.write_text(markdown(layout, search, machine()))
+                OUT.write_text(markdown(layout, search, about()))
     print(OUT.read_text())
     return 0
 
