@@ -75,6 +75,7 @@ def markdown(results: dict[str, Any]) -> str:
         out.append(openlineage(results["openlineage"], targets))
     out.insert(3, "## Targets\n\n" + table(["target", "measured", "verdict"], targets))
     out.append(soak())
+    out.append(explorer())
     return "\n".join(out)
 
 
@@ -84,6 +85,14 @@ def soak(path: Path = Path(__file__).parent / "SOAK.md") -> str:
         return "## Soak\n\nNot run yet: `python benchmarks/soak.py --minutes 3`.\n"
     body = path.read_text().split("\n", 1)[1]
     return "## Soak (mixed load, bounded; from `benchmarks/SOAK.md`)\n" + body
+
+
+def explorer(path: Path = Path(__file__).parent / "UI.md") -> str:
+    """The explorer's own report (benchmarks/ui.py writes it), under a heading here."""
+    if not path.exists():
+        return "## Explorer\n\nNot run yet: `python benchmarks/ui.py`.\n"
+    body = path.read_text().split("\n", 1)[1]
+    return "## Explorer: layout in the browser and node search (from `benchmarks/UI.md`)\n" + body
 
 
 def ingestion(figures: dict[str, Any], targets: list[list[str]]) -> str:

@@ -18,6 +18,8 @@ from service.store import Store
 # the same places, so each word becomes one prefix term and all must match.
 WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
+# Lucene refuses a prefix term of 1,000 characters or more; a cut word is still its prefix.
+MAX_WORD = 64
 # Hits read from the index before the kind filter: more when a kind may discard most.
 SCAN_PER_HIT_WITH_KIND = 20
 MAX_SCAN = 5000
@@ -26,7 +28,7 @@ MAX_SCAN = 5000
 def lucene_terms(text: str) -> str:
     """Every word as a prefix, and the words side by side in that order ranked higher:
     `input-1` -> `(input* AND 1*) OR "input 1"^4`; '' when the text has no word."""
-    words = WORD.findall(text.lower())[:MAX_WORDS]
+    words = [word[:MAX_WORD] for word in WORD.findall(text.lower())[:MAX_WORDS]]
     if not words:
         return ""
     prefixes = " AND ".join(f"{word}*" for word in words)

@@ -8,15 +8,11 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 STATIC = Path(str(resources.files(__package__) / "static"))
 
 
 def mount(app: FastAPI) -> None:
-    @app.get("/ui", include_in_schema=False)
-    async def ui_without_slash() -> RedirectResponse:
-        return RedirectResponse("/ui/")
-
-    app.mount("/ui/", StaticFiles(directory=STATIC, html=True), name="ui")
+    # `/ui` without the slash is redirected to `/ui/` by the router (redirect_slashes).
+    app.mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui")

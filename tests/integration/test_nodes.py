@@ -60,7 +60,8 @@ def test_the_exact_id_comes_first_and_kind_filters(client: httpx.Client) -> None
 
 def test_query_syntax_in_the_text_is_searched_for_not_obeyed(client: httpx.Client) -> None:
     register(client, 1)
-    for text in ["*:*", 'output" OR "', "(", "input~2 AND NOT x", "\\", "[a TO z]", "/.*/"]:
+    texts = ["*:*", 'output" OR "', "(", "input~2 AND NOT x", "\\", "[a TO z]", "/.*/", "0" * 1024]
+    for text in texts:
         response = client.get("/nodes", params={"q": text})
         assert response.status_code == 200, (text, response.text)
     # `*:*` would match everything; as text it has no word, so it matches nothing.

@@ -7,6 +7,7 @@ under tests/artifacts/ui/<test name>/.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -420,3 +421,18 @@ def test_with_tokens_the_page_asks_for_one_and_explains_401(
     # The browser logs the refused request itself; nothing else may be an error.
     assert [e for e in ui.watched.errors if "401" not in e] == []
     assert ui.watched.external == []
+
+
+def test_the_page_and_its_scripts_are_served_and_linked_from_root(client: httpx.Client) -> None:
+    assert "/ui/" in client.get("/").json()["message"]
+    redirect = client.get("/ui", follow_redirects=False)
+    assert redirect.status_code in (301, 307) and redirect.headers["location"].endswith("/ui/")
+    page = client.get("/ui/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    local = [s for s in sources if not s.startswith(("data:", "#"))]
+    assert "vendor/cytoscape.min.js" in local and "app.js" in local
+    for source in local:
+        assert not source.startswith(("http:", "https:", "//")), source
+        assert client.get(f"/ui/{source}").status_code == 200, source
+    assert client.get("/ui/vendor/svgcanvas.esm.js").status_code == 200

@@ -16,3 +16,7 @@ def test_lucene_syntax_in_the_text_is_dropped_not_obeyed() -> None:
 
 def test_text_without_words_searches_nothing() -> None:
     assert lucene_terms("-/.:*") == ""
+
+
+def test_long_words_are_cut_to_a_prefix_the_index_accepts() -> None:
+    assert lucene_terms("0" * 1024) == f'({"0" * 64}*) OR "{"0" * 64}"^4'
