@@ -13,6 +13,7 @@ from prov.identifier import QualifiedName
 from prov_export.values import decode_attributes
 from service.errors import BadRequest, NotFound
 from service.openlineage import repository
+from service.ops.metrics import records_written
 from service.openlineage.mapping import OL, event_graph, event_record_id, event_type, parse_event
 from service.openlineage.models import (
     DatasetId,
@@ -61,6 +62,7 @@ async def ingest(store: Store, body: Any, caller: str) -> Ingested:
         if not await store.read(repository.find_record, record.id):
             raise
         return Ingested(record.id, mapped.run, written=False)
+    records_written(KIND)
     return Ingested(record.id, mapped.run, written=True)
 
 
