@@ -13,7 +13,6 @@ from prov.identifier import QualifiedName
 from prov_export.values import decode_attributes
 from service.errors import BadRequest, NotFound
 from service.openlineage import repository
-from service.ops.metrics import records_written
 from service.openlineage.mapping import OL, event_graph, event_record_id, event_type, parse_event
 from service.openlineage.models import (
     DatasetId,
@@ -33,6 +32,7 @@ from service.openlineage.models import (
     RunEvent,
     RunsResponse,
 )
+from service.ops.metrics import records_written
 from service.records.repository import RecordToWrite
 from service.store import Store
 

@@ -33,7 +33,7 @@ COMMANDS = ("import", "export", "lineage")
 FORMATS = ("json", "provn", "xml", "ttl", "jsonld")
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     def api_options(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "--api",
@@ -114,7 +114,7 @@ def export(http: httpx.Client, args: argparse.Namespace) -> int:
             written = 0
             with progress:
                 task = progress.add_task("export", total=None)
-                sink = sys.stdout.buffer if to_stdout else open(partial, "wb")  # noqa: SIM115
+                sink = sys.stdout.buffer if to_stdout else open(partial, "wb")
                 try:
                     for chunk in response.iter_bytes():
                         sink.write(chunk)

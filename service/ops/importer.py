@@ -85,9 +85,7 @@ def summary_table(report: Report) -> Table:
         counts = report.dialects[dialect]
         table.add_row(dialect, str(sum(counts.values())), *(str(counts[r]) for r in RESULTS))
     total = report.totals()
-    table.add_row(
-        "all", str(sum(total.values())), *(str(total[r]) for r in RESULTS), style="bold"
-    )
+    table.add_row("all", str(sum(total.values())), *(str(total[r]) for r in RESULTS), style="bold")
     problem_files = sum(1 for counts in report.files.values() if counts[FAILED])
     records = sum(total.values())
     rate = records / report.seconds if report.seconds else 0.0

@@ -9,12 +9,12 @@ from service.errors import Conflict, InvalidInput
 from service.export import prov_json
 from service.graph import ProvGraph
 from service.mapping import model_run_graph
+from service.ops.metrics import records_written
 from service.provena.models import (
     BatchItemResult,
     ModelRunRecord,
     ProvenanceRecordInfo,
 )
-from service.ops.metrics import records_written
 from service.records import repository
 from service.records.repository import RecordToWrite, content_hash
 from service.records.service import write_once
