@@ -70,8 +70,8 @@ def test_counters_move_with_requests(client: httpx.Client) -> None:
     assert moved(requests, method="POST", route="/api/code_run/", status="201") == 1
     assert moved(requests, method="POST", route="/api/code_run/", status="200") == 1
     # Labelled by route template, not by the id asked for.
-    assert moved(requests, method="GET", route="/records/{record_id}", status="200") == 1
-    assert moved(requests, method="GET", route="/records/{record_id}", status="404") == 1
+    assert moved(requests, method="GET", route="/records/{record_id:path}", status="200") == 1
+    assert moved(requests, method="GET", route="/records/{record_id:path}", status="404") == 1
     assert moved(requests, method="GET", route="<unmatched>", status="404") == 1
     assert not any(run_id in str(labels) for _, labels in after)
     latency = "provgraph_http_request_duration_seconds_count"
