@@ -11,7 +11,7 @@ from neo4j.exceptions import ConstraintError
 from prov.identifier import QualifiedName
 
 from prov_export.values import decode_attributes
-from service.errors import BadRequest, NotFound
+from service.errors import AlreadyExists, BadRequest, NotFound
 from service.openlineage import repository
 from service.openlineage.mapping import OL, event_graph, event_record_id, event_type, parse_event
 from service.openlineage.models import (
@@ -58,7 +58,7 @@ async def ingest(store: Store, body: Any, caller: str) -> Ingested:
     record = RecordToWrite(event_record_id(body), KIND, mapped.graph, text, caller, extra=extra)
     try:
         await store.write(repository.write_event, event, mapped, record)
-    except ConstraintError:
+    except (ConstraintError, AlreadyExists):  # the store maps Neo4j's to AlreadyExists
         if not await store.read(repository.find_record, record.id):
             raise
         return Ingested(record.id, mapped.run, written=False)
