@@ -43,7 +43,8 @@ def main() -> int:
     with GraphDatabase.driver(uri) as driver, api_server(None, uri, None) as (url, _):
 
         def wipe() -> None:
-            driver.execute_query(cypher.load("admin/wipe_all"))
+            with driver.session() as session:  # CALL IN TRANSACTIONS: an implicit one
+                session.run(cypher.load("admin/wipe_all")).consume()
 
         wipe()
         started = time.monotonic()
