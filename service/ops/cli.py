@@ -7,6 +7,7 @@ every write takes the API's one write path, with its validation and idempotency.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -74,6 +75,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     api = args.api or f"http://{settings.host}:{settings.port}"
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per record sent
     try:
         with client(api, args.token) as http:
             if args.command == "import":

@@ -85,6 +85,7 @@ def test_summary_table_and_progress_on_a_terminal_only(
     assert piped.returncode == 1
     assert "runs.jsonl:31: not valid JSON" in piped.stderr
     assert "\x1b[" not in piped.stderr and "importing" not in piped.stderr
+    assert "HTTP Request" not in piped.stderr  # no log line per record sent
     table = piped.stdout
     assert "provgraph import" in table and "provena" in table
     row = next(line for line in table.splitlines() if "provena" in line)
