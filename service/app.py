@@ -22,6 +22,8 @@ from service.lineage import routes as lineage_routes
 from service.links import trusted_networks
 from service.nodes import routes as node_routes
 from service.openlineage import routes as openlineage_routes
+from service.ops import metrics
+from service.ops.logs import RequestId, use_json_logs
 from service.prov import routes as prov_routes
 from service.provena import routes as provena_routes
 from service.records import routes as record_routes
@@ -97,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.log_format == "json":
+            use_json_logs()  # here, as uvicorn has set up its loggers by now
         if tokens.open:
             logging.getLogger("provgraph").warning(
                 "No PROVGRAPH_TOKENS or PROVGRAPH_TOKENS_FILE: open mode, every caller is "
@@ -130,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
 
     app.include_router(health.router)
+    app.include_router(metrics.router)
     # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py
     # checks); its writing routes take `WriterDep` or `AdminDep` on top.
     app.include_router(provena_routes.router, dependencies=READ_ACCESS)
@@ -145,4 +150,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     mount_ui(app)
     app.add_middleware(JsonBodyCheck)  # inside BodyLimit: it never reads past the limit
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestId)
+    app.add_middleware(metrics.RequestMetrics, root=app)  # outermost: counts every answer
     return app

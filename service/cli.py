@@ -1,4 +1,5 @@
-"""The `provgraph` command: `serve`, and `neo4j start|stop|status` for the local Neo4j."""
+"""The `provgraph` command: `serve`, `neo4j start|stop|status` for the local Neo4j, and
+the operator commands of `service/ops/cli.py` (`import`, `export`, `lineage`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 
 from service.auth import TokenConfigError, load_tokens, open_bind_refusal
 from service.local_neo4j import LauncherError, LocalNeo4j
+from service.ops import cli as ops_cli
+from service.ops.logs import configure as configure_logging
+from service.ops.logs import uvicorn_log_config
 from service.settings import Settings
 from service.supervision import Neo4jSupervisor
 
@@ -59,7 +63,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings)
     # Forwarded headers are read by service/links.py, from PROVGRAPH_TRUSTED_PROXIES only;
     # uvicorn's own rewriting of the client address would hide which proxy sent them.
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    log_config = uvicorn_log_config(settings.log_format)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="info", log_config=log_config, proxy_headers=False
+    )
     server = uvicorn.Server(config)
 
     def give_up(reason: str) -> None:
@@ -129,16 +136,19 @@ def parser() -> argparse.ArgumentParser:
     neo4j.add_argument("action", choices=["start", "stop", "status"])
     data_options(neo4j)
     neo4j.add_argument("--no-auth", action="store_true", help="throwaway instance without auth")
+    ops_cli.add_commands(commands)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
     settings = Settings()
+    configure_logging(settings.log_format)
     try:
         if args.command == "serve":
             return serve(settings, args)
+        if args.command in ops_cli.COMMANDS:
+            return ops_cli.run(settings, args)
         return neo4j_command(settings, args)
     except (LauncherError, TokenConfigError) as error:
         print(f"provgraph: {error}", file=sys.stderr)

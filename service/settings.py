@@ -1,6 +1,7 @@
 """One settings object, read from the environment once and passed in."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,10 @@ class Settings(BaseSettings):
     anonymous_read: bool = Field(default=False, validation_alias="PROVGRAPH_ANONYMOUS_READ")
     # Open mode on a non-loopback address, for a container published on loopback only.
     allow_open_bind: bool = Field(default=False, validation_alias="PROVGRAPH_ALLOW_OPEN_BIND")
+    # `json`: one JSON object per log line, with the request id (service/ops/logs.py).
+    log_format: Literal["text", "json"] = Field(
+        default="text", validation_alias="PROVGRAPH_LOG_FORMAT"
+    )
 
     @property
     def data_dir(self) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from service.errors import (
     QueryTimeout,
     Unavailable,
 )
+from service.ops.metrics import NEO4J_QUERY
 from service.settings import Settings
 
 log = logging.getLogger("provgraph.store")
@@ -237,10 +239,17 @@ class Store:
                 raise
 
         async def in_session() -> T:
-            async with driver.session(database=self.settings.neo4j_database) as session:
-                if mode == "read":
-                    return await session.execute_read(unit)
-                return await session.execute_write(unit)
+            started, outcome = time.perf_counter(), "error"
+            try:
+                async with driver.session(database=self.settings.neo4j_database) as session:
+                    if mode == "read":
+                        result = await session.execute_read(unit)
+                    else:
+                        result = await session.execute_write(unit)
+                outcome = "ok"
+                return result
+            finally:
+                NEO4J_QUERY.labels(mode, outcome).observe(time.perf_counter() - started)
 
         task = asyncio.ensure_future(in_session())
         down = asyncio.ensure_future(self._gone.wait())

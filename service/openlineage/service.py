@@ -12,7 +12,7 @@ from neo4j.exceptions import ConstraintError
 from prov.identifier import QualifiedName
 
 from prov_export.values import decode_attributes
-from service.errors import BadRequest, NotFound, ProvgraphError
+from service.errors import AlreadyExists, BadRequest, NotFound, ProvgraphError
 from service.openlineage import repository
 from service.openlineage.mapping import OL, event_graph, event_record_id, event_type, parse_event
 from service.openlineage.models import (
@@ -34,6 +34,7 @@ from service.openlineage.models import (
     RunsResponse,
 )
 from service.openlineage.repository import EventToWrite
+from service.ops.metrics import records_written
 from service.records.repository import RecordToWrite
 from service.store import Store
 
@@ -91,9 +92,10 @@ class EventWriter:
         try:
             written = await self.store.write(repository.write_events, [i for i, _ in group])
         except (ProvgraphError, ConstraintError) as error:
-            # (A ConstraintError is a twin event another process recorded meanwhile: the
-            # retry below finds it recorded.)
-            if len(group) == 1 and isinstance(error, ProvgraphError):
+            # A uniqueness clash (the store maps Neo4j's to AlreadyExists) is a twin event
+            # another process recorded meanwhile: the retry below finds it recorded.
+            twin = isinstance(error, (AlreadyExists, ConstraintError))
+            if len(group) == 1 and not twin:
                 _settle(group[0][1], error=error)
                 return
             for item, future in group:
@@ -127,6 +129,8 @@ async def ingest(writer: EventWriter, body: Any, caller: str) -> Ingested:
     event again (the same content, in any key order) writes nothing."""
     item = prepare(body, caller)
     written = await writer.write(item)
+    if written:
+        records_written(KIND)
     return Ingested(item.record.id, item.mapped.run, written)
 
 

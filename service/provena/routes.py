@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from service.auth import WriterDep, ensure_may_change_record
 from service.deps import IdempotencyKey, StoreDep
@@ -31,12 +31,16 @@ async def register_model_run(
     record: ModelRunRecord,
     store: StoreDep,
     caller: WriterDep,
+    response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> RegisterModelRunResponse:
     """Register one model run record, synchronously: when this answers, the run's PROV graph
     is written. `record_info.id` is the run's id (minted here). Re-sending with the same
-    `Idempotency-Key` returns the first answer and writes nothing."""
-    info = await service.register_model_run(store, record, caller.name, idempotency_key)
+    `Idempotency-Key` returns the first answer and writes nothing (the answer then carries
+    `Idempotent-Replayed: true`)."""
+    info, created = await service.register_model_run(store, record, caller.name, idempotency_key)
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
     return RegisterModelRunResponse(
         status=Status(success=True, details=f"Registered model run {info.id}."),
         session_id=info.id,

@@ -9,6 +9,7 @@ from service.errors import Conflict, InvalidInput
 from service.export import prov_json
 from service.graph import ProvGraph
 from service.mapping import model_run_graph
+from service.ops.metrics import records_written
 from service.provena.models import (
     BatchItemResult,
     ModelRunRecord,
@@ -50,15 +51,16 @@ def _replay(
 
 async def register_model_run(
     store: Store, record: ModelRunRecord, caller: str, idempotency_key: str | None
-) -> ProvenanceRecordInfo:
+) -> tuple[ProvenanceRecordInfo, bool]:
+    """The run's record info, and whether this call wrote it (False: a replay)."""
     body = _body(record)
     run_id = str(uuid4())
     graph = model_run_graph(record, run_id)
     to_write = RecordToWrite(run_id, KIND, graph, body, caller, idempotency_key)
     earlier = await write_once(store, to_write)
     if earlier:
-        return _replay(store.settings, earlier, body, idempotency_key)
-    return record_info(store.settings, run_id, record, graph)
+        return _replay(store.settings, earlier, body, idempotency_key), False
+    return record_info(store.settings, run_id, record, graph), True
 
 
 async def register_batch(
@@ -105,6 +107,7 @@ async def register_batch(
                     results[item[0]] = BatchItemResult(
                         index=item[0], success=False, detail=error.detail
                     )
+        records_written(KIND, len(written))
         for index, _, to_write in written:
             results[index] = BatchItemResult(index=index, success=True, id=to_write.id)
     return [results[index] for index in sorted(results)]

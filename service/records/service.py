@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 
 from service.errors import AlreadyExists, ContentTooLarge, NotFound
+from service.ops.metrics import records_written
 from service.records import repository
 from service.records.repository import RecordToWrite
 from service.store import Store, TransactionTooLarge, Work
@@ -28,7 +29,9 @@ async def write_or_find(
     if find and (earlier := await find()):
         return None, earlier
     try:
-        return await store.write(create, to_write), None
+        written = await store.write(create, to_write)
+        records_written(to_write.kind)
+        return written, None
     except TransactionTooLarge as error:
         raise ContentTooLarge(
             f"The record holds {to_write.graph.size:,} PROV records (nodes and relations), more "

@@ -14,9 +14,9 @@ from service.app import create_app
 from service.auth import Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
 from service.settings import Settings
 
-# What anyone may call: health and the API's own documentation.
+# What anyone may call: health, metrics (counts, no graph data) and the API's documentation.
 # The explorer page (`/ui`) holds no data: its calls to the API carry the token.
-OPEN_PATHS = {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/ui"}
+OPEN_PATHS = {"/", "/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/ui", "/metrics"}
 
 
 def settings(**fields: Any) -> Settings:

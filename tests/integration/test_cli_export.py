@@ -1,0 +1,107 @@
+"""`provgraph export` and `provgraph lineage` as real processes against the real app."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from prov.model import ProvDocument
+
+from tests.conftest import ServedApp
+from tests.payloads import model_run
+
+PROVGRAPH = [sys.executable, "-m", "service.cli"]
+
+
+def provgraph(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PROVGRAPH, *args], capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def register_chain(client: httpx.Client) -> list[str]:
+    """Three runs, each using the output of the one before."""
+    ids = []
+    for n in range(3):
+        body = model_run(f"cli-{n}")
+        if n:
+            body["inputs"][0]["dataset_id"] = f"10378.1/output-cli-{n - 1}"
+        answer = client.post("/model_run/register", json=body)
+        assert answer.status_code == 200, answer.text
+        ids.append(answer.json()["record_info"]["id"])
+    return ids
+
+
+def test_export_streams_what_the_api_answers(
+    served_app: ServedApp, client: httpx.Client, tmp_path: Path
+) -> None:
+    run_ids = register_chain(client)
+    for fmt in ("json", "provn"):
+        target = tmp_path / f"all.{fmt}"
+        done = provgraph(
+            "export", "--scope", "all", "--format", fmt, "-o", str(target), "--api", served_app.url
+        )
+        assert done.returncode == 0, done.stderr
+        expected = client.get("/prov", params={"scope": "all", "format": fmt}).content
+        assert target.read_bytes() == expected
+        assert f"exported {len(expected):,} bytes" in done.stderr
+        assert "\x1b[" not in done.stderr  # no progress bar into a pipe
+    exported = ProvDocument.deserialize(str(tmp_path / "all.json"), format="json")
+    record = client.get("/prov", params={"id": run_ids[0], "scope": "record"}).text
+    run = ProvDocument.deserialize(content=record, format="json")
+    assert run.get_records() and all(r in exported.get_records() for r in run.get_records())
+
+    upstream = tmp_path / "up.json"
+    done = provgraph(
+        "export",
+        "--scope",
+        "upstream",
+        "--id",
+        "10378.1/output-cli-2",
+        "-o",
+        str(upstream),
+        "--api",
+        served_app.url,
+    )
+    assert done.returncode == 0, done.stderr
+    ids = json.dumps(json.loads(upstream.read_text()))
+    assert "input-cli-0" in ids and "output-cli-2" in ids
+
+    missing = tmp_path / "missing.json"
+    refused = provgraph(
+        "export",
+        "--scope",
+        "record",
+        "--id",
+        "no-such",
+        "-o",
+        str(missing),
+        "--api",
+        served_app.url,
+    )
+    assert refused.returncode == 2 and "HTTP 404" in refused.stderr
+    assert not missing.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_lineage_as_a_tree(served_app: ServedApp, client: httpx.Client) -> None:
+    run_ids = register_chain(client)
+    done = provgraph("lineage", "10378.1/output-cli-2", "--depth", "6", "--api", served_app.url)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("10378.1/output-cli-2 [Dataset]")
+    generated = f"└── wasGeneratedBy: {run_ids[2]} [ModelRun]"
+    assert any(line.startswith(generated) for line in lines), done.stdout
+    # Depth 6 reaches back over the three runs to the first input, each node once.
+    assert sum("10378.1/input-cli-0 [Dataset]" in line for line in lines) == 1
+    placed = [line for line in lines if not line.endswith("(seen above)")]
+    for run_id in run_ids:
+        assert sum(f"{run_id} [ModelRun]" in line for line in placed) == 1, done.stdout
+    down = provgraph(
+        "lineage", "10378.1/input-cli-0", "--direction", "downstream", "--api", served_app.url
+    )
+    assert down.returncode == 0 and "used (by): " in down.stdout
+    unknown = provgraph("lineage", "no-such-node", "--api", served_app.url)
+    assert unknown.returncode == 2 and "HTTP 404" in unknown.stderr
