@@ -77,6 +77,9 @@ def emitter(app: ServedApp, gzipped: bool = False) -> OpenLineageClient:
         url=app.url,
         auth=ApiKeyTokenProvider({"apiKey": WRITER}),
         compression=HttpCompression.GZIP if gzipped else None,
+        # The client's default of 5 s is too short on a loaded 2-core machine; a timed-out
+        # event would be sent again and still be written after the test moved on.
+        timeout=120,
     )
     return OpenLineageClient(transport=HttpTransport(config))
 
