@@ -16,6 +16,7 @@ import cypher
 from service.local_neo4j import LocalNeo4j
 from service.settings import Settings
 from tests.conftest import Neo4jUnderTest, ServedApp
+from tests.faults import wait_for_status
 from tests.payloads import prov_json_document
 
 PROV_JSON = {"content-type": "application/json"}
@@ -45,6 +46,7 @@ def neo4j_pid(server: Neo4jUnderTest) -> int | None:
 @contextmanager
 def app_with(settings: Settings, **changes: object) -> Iterator[httpx.Client]:
     with ServedApp(settings.model_copy(update=changes)) as app:
+        wait_for_status(f"{app.url}/health", 200, 300)  # its schema applied, on a slow machine
         with httpx.Client(base_url=app.url, timeout=900) as http:
             yield http
 
