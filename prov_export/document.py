@@ -222,8 +222,9 @@ class _DocumentReader:
     - Every element a relation names becomes a node, with the class its argument position
       implies (used(a, e): a Activity, e Entity); if the document never declares it as
       that class, a note keeps the export from declaring it.
-    - A relation with both main arguments is an edge keyed by its id, or else by a hash of
-      its content, so the same relation asserted by two documents is one edge. Other
+    - A relation with both main arguments is an edge keyed by its id (if any) and a hash of
+      its content (`relation_key`), so the same relation asserted by two documents is one
+      edge and a relation id reused with other content is another edge. Other
       formal arguments are attributes (NodeRef for names, datetime for times). A relation
       lacking a main argument, or reusing an id with other content, is kept verbatim.
     - Relations without an id stay without one: prov renumbers PROV-JSON's `_:idN` keys on
@@ -292,8 +293,8 @@ class _DocumentReader:
             attributes=attributes + list(record.extra_attributes),
             bundle=bundle_id,
         )
-        edge.key = relation_id or content_key(edge)
-        place = (edge.type, edge.source, edge.target, edge.key)
+        edge.key = relation_key(edge)
+        place = (edge.type, edge.source, edge.target, relation_id or edge.key)
         content = frozenset(_comparable([*edge.attributes, (PROV["bundle"], bundle_id)]))
         seen = self.edges.get(place)
         if seen is None:
@@ -394,6 +395,18 @@ def content_key(edge: Edge) -> str:
     content = [edge.type, edge.source, edge.target, edge.bundle, attributes]
     digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
     return "sha256:" + digest[:32]
+
+
+def relation_key(edge: Edge) -> str:
+    """The key that tells one stored relation from another between the same two nodes.
+
+    Its content always counts, its id too when it has one: two documents reusing one
+    relation id with other attributes or in another bundle assert two relations, and each
+    record's export holds its own (keyed by id alone, the second merged into the first and
+    exported the first's bundle and attributes). The very same relation stays one edge.
+    """
+    content = content_key(edge)
+    return f"{edge.relation_id} {content}" if edge.relation_id else content
 
 
 def _canonical(value: Any) -> Any:

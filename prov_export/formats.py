@@ -1,7 +1,8 @@
 """The export formats, keyed by name (SPEC §6): media type, file suffix, write, read.
 
 Adding a format is one entry in `FORMATS`. All writing and reading goes through the
-`prov` package. What each format keeps:
+`prov` package; PROV-JSON and PROV-XML are written in the forms ProvToolbox reads the same
+way too (`encodings`). What each format keeps:
 
 - json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold.
 - ttl (PROV-O Turtle): no named graphs, so bundle records come back at the top level;
@@ -12,10 +13,14 @@ Adding a format is one entry in `FORMATS`. All writing and reading goes through 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prov.model import ProvDocument
+from prov.serializers.provjson import encode_json_document
+
+from prov_export.encodings import provxml, qualified_names_as_prov_type
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,10 @@ def _writer(format_name: str, **options: str) -> Callable[[ProvDocument], str]:
     return serialise
 
 
+def provjson(document: ProvDocument) -> str:
+    return json.dumps(qualified_names_as_prov_type(encode_json_document(document)))
+
+
 def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
     def parse(text: str) -> ProvDocument:
         return ProvDocument.deserialize(content=text, format=format_name, **options)
@@ -46,7 +55,7 @@ def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "application/json", ".json", _writer("json"), _reader("json")),
+        Format("json", "application/json", ".json", provjson, _reader("json")),
         Format(
             "provn",
             "text/provenance-notation",
@@ -58,7 +67,7 @@ FORMATS: dict[str, Format] = {
             "xml",
             "application/xml",
             ".provx",
-            _writer("xml"),
+            provxml,
             _reader("xml"),
             aliases=("application/provenance+xml", "text/xml"),
         ),
