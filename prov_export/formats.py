@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from prov.model import ProvDocument
 from prov.serializers.provjson import encode_json_document
 
-from prov_export.encodings import provxml, qualified_names_as_prov_type
+from prov_export.encodings import provo, provxml, qualified_names_as_prov_type
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,14 @@ FORMATS: dict[str, Format] = {
             "ttl",
             "text/turtle",
             ".ttl",
-            _writer("rdf", rdf_format="turtle"),
+            provo("turtle"),
             _reader("rdf", rdf_format="turtle"),
         ),
         Format(
             "trig",
             "application/trig",
             ".trig",
-            _writer("rdf", rdf_format="trig"),
+            provo("trig"),
             _reader("rdf", rdf_format="trig"),
         ),
         Format("jsonld", "application/ld+json", ".jsonld", _writer("jsonld"), _reader("jsonld")),
