@@ -58,8 +58,7 @@ def provxml(document: ProvDocument) -> str:
 
 # PROV-O's relations whose plain triple prov writes beside their qualification node.
 INFLUENCER_RELATIONS = frozenset(
-    PROV[name]
-    for name in ("Delegation", "Attribution", "Communication", "Influence")
+    PROV[name] for name in ("Delegation", "Attribution", "Communication", "Influence")
 )
 
 

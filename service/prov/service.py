@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import warnings
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -175,6 +176,10 @@ def parse_document(text: str, fmt: Format) -> ProvDocument:
             warnings.simplefilter("ignore")
             document = fmt.parse(text)
     except Exception as error:  # prov's parsers raise many kinds; each means a bad body
+        if used := dictionary_statements(text):
+            raise InvalidInput(
+                [_body_error(_dictionary_refusal(used), "prov_dictionary")]
+            ) from error
         reason = str(error) or type(error).__name__
         raise InvalidInput(
             [_body_error(f"not a valid {fmt.name} PROV document: {reason}", "prov_syntax")]
@@ -182,6 +187,28 @@ def parse_document(text: str, fmt: Format) -> ProvDocument:
     if not document.get_records() and not document.bundles:
         raise InvalidInput([_body_error("the PROV document holds no records", "prov_empty")])
     return document
+
+
+# PROV-Dictionary (W3C Note) statements, by their PROV-N / PROV-JSON / PROV-XML names.
+DICTIONARY_STATEMENTS = re.compile(
+    r"\b(derivedByInsertionFrom|derivedByRemovalFrom|hadDictionaryMember)\b"
+)
+
+
+def dictionary_statements(text: str) -> list[str]:
+    """The PROV-Dictionary statement names a document uses, each once, in order."""
+    return list(dict.fromkeys(DICTIONARY_STATEMENTS.findall(text)))
+
+
+def _dictionary_refusal(used: list[str]) -> str:
+    # prov reads no PROV-Dictionary statement; storing them verbatim would give exports
+    # that neither prov nor the lineage queries understand.
+    return (
+        f"the document uses PROV-Dictionary statements ({', '.join(used)}), an extension of "
+        "PROV (W3C Note) that provgraph does not import; send them as PROV-DM statements "
+        "(e.g. wasDerivedFrom, hadMember) or leave them out. Entities typed prov:Dictionary "
+        "are fine."
+    )
 
 
 def _body_error(msg: str, kind: str) -> dict[str, Any]:

@@ -325,6 +325,35 @@ def test_malformed_documents_are_refused_and_nothing_is_written(
     assert counts(db)["records"] == 0
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        (
+            "text/provenance-notation",
+            "document\n  prefix ex <http://example.org/>\n"
+            "  entity(ex:d1, [prov:type='prov:Dictionary'])\n"
+            '  derivedByInsertionFrom(ex:d2, ex:d1, {("k1", ex:e1)})\n'
+            '  hadDictionaryMember(ex:d2, ex:e1, "k1")\nendDocument',
+        ),
+        (
+            "application/json",
+            '{"prefix": {"ex": "http://example.org/"}, "derivedByInsertionFrom": {"_:i1": '
+            '{"prov:after": "ex:d2", "prov:before": "ex:d1", "prov:key-entity-set": []}}}',
+        ),
+    ],
+    ids=["provn", "json"],
+)
+def test_prov_dictionary_statements_are_refused_naming_the_extension(
+    client: httpx.Client, db: Driver, content_type: str, body: str
+) -> None:
+    response = client.post("/prov", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["type"] == "prov_dictionary"
+    assert "PROV-Dictionary" in error["msg"] and "derivedByInsertionFrom" in error["msg"]
+    assert counts(db)["records"] == 0
+
+
 def test_unsupported_content_type(client: httpx.Client) -> None:
     response = client.post("/prov", content="a,b", headers={"Content-Type": "text/csv"})
     assert response.status_code == 415
