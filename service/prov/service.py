@@ -31,7 +31,7 @@ from service.errors import BadRequest, Conflict, InvalidInput, NotFound
 from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
-from service.prov import repository
+from service.prov import constraints, repository
 from service.records.repository import RecordToWrite, content_hash
 from service.records.service import write_once
 from service.store import Store
@@ -223,12 +223,33 @@ def document_graph(document: ProvDocument, store: Store, record_id: str) -> Prov
         raise InvalidInput([_body_error(message, "prov_import")]) from error
 
 
+def validation_report(text: str, fmt: Format) -> dict[str, Any]:
+    """Whether a document is valid under PROV-CONSTRAINTS, and every violation found."""
+    return constraints.report(parse_document(text, fmt))
+
+
+def refuse_invalid(document: ProvDocument) -> None:
+    violations = constraints.validate(document)
+    if violations:
+        raise InvalidInput(
+            [{**_body_error(v.message, "prov_constraints"), **v.as_dict()} for v in violations]
+        )
+
+
 async def import_document(
-    store: Store, text: str, fmt: Format, caller: str, idempotency_key: str | None
+    store: Store,
+    text: str,
+    fmt: Format,
+    caller: str,
+    idempotency_key: str | None,
+    strict: bool = False,
 ) -> Imported:
     """Write a PROV document as one record (kind `prov_document`, a fresh uuid) in one
-    transaction; PROV's rules are checked by the writer (409 on a conflict)."""
+    transaction; PROV's rules are checked by the writer (409 on a conflict). `strict`:
+    a document invalid under PROV-CONSTRAINTS is refused (422) before anything is written."""
     document = parse_document(text, fmt)
+    if strict:
+        refuse_invalid(document)
     record_id = str(uuid4())
     graph = document_graph(document, store, record_id)
     to_write = RecordToWrite(
