@@ -6,8 +6,11 @@
 
 import java.io.File;
 
+import org.openprovenance.prov.model.Bundle;
 import org.openprovenance.prov.model.Document;
+import org.openprovenance.prov.model.Namespace;
 import org.openprovenance.prov.model.ProvFactory;
+import org.openprovenance.prov.model.StatementOrBundle;
 
 public class ProvToolboxRead {
     public static void main(String[] args) {
@@ -16,10 +19,26 @@ public class ProvToolboxRead {
             String input = args[i];
             try {
                 Document document = read(input, factory);
+                giveBundlesNamespaces(document);
                 new org.openprovenance.prov.notation.Utility().writeDocument(document, args[i + 1], factory);
                 System.out.println("ok " + input);
             } catch (Throwable error) {
                 System.out.println("error " + input + " " + String.valueOf(error).replace('\n', ' '));
+            }
+        }
+    }
+
+    // ProvToolbox's RDF reader leaves a named graph's bundle without namespaces, which its
+    // own PROV-N writer cannot write; the bundle gets the document's, as in PROV-N.
+    static void giveBundlesNamespaces(Document document) {
+        if (document.getNamespace() == null) {
+            document.setNamespace(Namespace.gatherNamespaces(document));
+        }
+        for (StatementOrBundle item : document.getStatementOrBundle()) {
+            if (item instanceof Bundle bundle && bundle.getNamespace() == null) {
+                Namespace namespace = new Namespace(document.getNamespace());
+                namespace.setParent(document.getNamespace());
+                bundle.setNamespace(namespace);
             }
         }
     }

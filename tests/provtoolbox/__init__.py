@@ -8,6 +8,8 @@ a whole batch of files and writes each reading as ProvToolbox's own PROV-N.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
@@ -34,13 +36,16 @@ def _run(command: list[str], cwd: Path, what: str) -> str:
 def resolve(cache_dir: Path) -> Path:
     """The folder holding ProvToolbox's jars and the compiled reader (made once)."""
     home = cache_dir / f"provtoolbox-{VERSION}"
-    lib, classes = home / "lib", home / "classes"
+    lib, classes = home / "lib", classes_of(home)
     marker = home / ".complete"
-    if marker.exists() and (classes / f"{MAIN}.class").exists():
+    if marker.exists() and lib.exists() and (classes / f"{MAIN}.class").exists():
         return home
     mvn, javac = shutil.which("mvn"), shutil.which("javac")
     if not mvn or not javac:
         raise ProvToolboxUnavailable("the ProvToolbox tests need `mvn` and `javac` (JDK 17+)")
+    if marker.exists() and lib.exists():  # jars there; only the reader changed
+        _compile(javac, lib, classes, home)
+        return home
     dependencies = "".join(
         "<dependency><groupId>org.openprovenance.prov</groupId>"
         f"<artifactId>{artifact}</artifactId><version>{VERSION}</version></dependency>"
@@ -64,14 +69,24 @@ def resolve(cache_dir: Path) -> Path:
         if lib.exists():
             shutil.rmtree(lib)
         staged.rename(lib)
-    classes.mkdir(exist_ok=True)
+    _compile(javac, lib, classes, home)
+    marker.write_text(VERSION + "\n")
+    return home
+
+
+def classes_of(home: Path) -> Path:
+    """Where this version of the reader's source is compiled (a changed source recompiles)."""
+    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:12]
+    return home / f"classes-{digest}"
+
+
+def _compile(javac: str, lib: Path, classes: Path, home: Path) -> None:
+    classes.mkdir(parents=True, exist_ok=True)
     _run(
         [javac, "-d", str(classes), "-cp", f"{lib}/*", str(SOURCE)],
         home,
         "compiling ProvToolboxRead.java",
     )
-    marker.write_text(VERSION + "\n")
-    return home
 
 
 def read_as_provn(home: Path, files: list[Path], out_dir: Path) -> dict[Path, Path | str]:
@@ -79,7 +94,7 @@ def read_as_provn(home: Path, files: list[Path], out_dir: Path) -> dict[Path, Pa
     java = shutil.which("java") or "java"
     outputs = {path: out_dir / f"{index}.provn" for index, path in enumerate(files)}
     arguments = [str(p) for pair in outputs.items() for p in pair]
-    classpath = f"{home / 'classes'}:{home / 'lib'}/*"
+    classpath = f"{classes_of(home)}:{home / 'lib'}/*"
     stdout = _run([java, "-cp", classpath, MAIN, *arguments], out_dir, "ProvToolbox")
     found: dict[Path, Path | str] = {}
     for line in stdout.splitlines():
@@ -92,3 +107,13 @@ def read_as_provn(home: Path, files: list[Path], out_dir: Path) -> dict[Path, Pa
     for path in files:
         found.setdefault(path, "no answer from ProvToolbox")
     return found
+
+
+LANGUAGE_STRING = re.compile(r'("(?:[^"\\]|\\.)*"@[A-Za-z0-9-]+) %% xsd:string')
+
+
+def toolbox_provn(text: str) -> str:
+    """ProvToolbox's PROV-N as `prov` parses it: ProvToolbox writes a language-tagged
+    string with a datatype too (`"x"@en %% xsd:string`), which PROV-N's grammar (and prov)
+    does not allow; the tag alone says the same."""
+    return LANGUAGE_STRING.sub(r"\1", text)
