@@ -30,7 +30,7 @@ from prov_export.document import documents_equal
 from prov_export.formats import FORMATS, get_format
 from service.settings import Settings
 from tests.conftest import ServedApp
-from tests.provtoolbox import read_as_provn, resolve, toolbox_provn
+from tests.provtoolbox import READER, read_as_provn, toolbox_provn
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "provtoolbox"
 # What ProvToolbox must read as the PROV-N export's document; ttl after flattening bundles.
@@ -157,7 +157,7 @@ def readings(
     test_settings: Settings,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Readings]:
-    toolbox = resolve(test_settings.cache_dir)
+    READER.resolve(test_settings.cache_dir)  # fails here, with the reason, when it cannot
     with db.session() as session:
         session.run(cypher.load("admin/wipe_all")).consume()
     folder = tmp_path_factory.mktemp("exports")
@@ -184,7 +184,9 @@ def readings(
                     problems.append(f"prov reads the {fmt} export unlike the import")
                 if fmt == "ttl" and flattened(back) != flattened(sent):
                     problems.append("prov reads the ttl export unlike the flattened import")
-        read = read_as_provn(toolbox, list(files.values()), tmp_path_factory.mktemp("readings"))
+        read = read_as_provn(
+            test_settings.cache_dir, list(files.values()), tmp_path_factory.mktemp("readings")
+        )
         for name in corpus():
             problems = result.toolbox_problems.setdefault(name, [])
             readings_of: dict[str, ProvDocument] = {}

@@ -1,9 +1,14 @@
-"""ProvToolbox, the reference PROV implementation, as the tests' second reader.
+"""ProvToolbox, the reference PROV implementation, as the tests' second opinion.
 
-Its readers (Maven Central `org.openprovenance.prov`, `READERS` at `VERSION`) are resolved
-with the machine's `mvn` into the cache (`PROVGRAPH_HOME`, like the Neo4j jars) on first
-use; `ProvToolboxRead.java` beside this file is compiled there with `javac`. One JVM reads
-a whole batch of files and writes each reading as ProvToolbox's own PROV-N.
+Two small Java programs beside this file, each with the ProvToolbox artifacts it needs
+(Maven Central `org.openprovenance.prov`), resolved with the machine's `mvn` into the cache
+(`PROVGRAPH_HOME`, like the Neo4j jars) on first use and compiled there with `javac`:
+
+- `READER` (0.9.27, the release with PROV-N, PROV-JSON, PROV-XML and RDF readers):
+  `ProvToolboxRead.java` reads a batch of files and writes each reading as ProvToolbox's
+  own PROV-N.
+- `VALIDATOR` (2.2.1: `prov-validation` is on Maven Central only from 2.x):
+  `ProvToolboxValidate.java` runs ProvToolbox's PROV-CONSTRAINTS validator on PROV-N files.
 """
 
 from __future__ import annotations
@@ -13,16 +18,97 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-VERSION = "0.9.27"
-READERS = ("prov-n", "prov-json", "prov-xml", "prov-rdf")
-SOURCE = Path(__file__).with_name("ProvToolboxRead.java")
-MAIN = "ProvToolboxRead"
+HERE = Path(__file__).parent
 
 
 class ProvToolboxUnavailable(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str  # the Java class, and its source file's name
+    version: str
+    artifacts: tuple[str, ...]
+
+    @property
+    def source(self) -> Path:
+        return HERE / f"{self.name}.java"
+
+    def home(self, cache_dir: Path) -> Path:
+        return cache_dir / f"provtoolbox-{self.version}"
+
+    def classes(self, home: Path) -> Path:
+        """Where this version of the source is compiled (a changed source recompiles)."""
+        digest = hashlib.sha256(self.source.read_bytes()).hexdigest()[:12]
+        return home / f"classes-{self.name}-{digest}"
+
+    def resolve(self, cache_dir: Path) -> Path:
+        """The folder holding the jars and the compiled program (made once)."""
+        home = self.home(cache_dir)
+        lib, classes = home / "lib", self.classes(home)
+        marker = home / ".complete"
+        if marker.exists() and lib.exists() and (classes / f"{self.name}.class").exists():
+            return home
+        mvn, javac = shutil.which("mvn"), shutil.which("javac")
+        if not mvn or not javac:
+            raise ProvToolboxUnavailable("the ProvToolbox tests need `mvn` and `javac` (JDK 17+)")
+        if not (marker.exists() and lib.exists()):
+            self._resolve_jars(mvn, home, lib)
+            marker.write_text(self.version + "\n")
+        classes.mkdir(parents=True, exist_ok=True)
+        _run(
+            [javac, "-d", str(classes), "-cp", f"{lib}/*", str(self.source)],
+            home,
+            f"compiling {self.source.name}",
+        )
+        return home
+
+    def _resolve_jars(self, mvn: str, home: Path, lib: Path) -> None:
+        dependencies = "".join(
+            "<dependency><groupId>org.openprovenance.prov</groupId>"
+            f"<artifactId>{artifact}</artifactId><version>{self.version}</version></dependency>"
+            for artifact in self.artifacts
+        )
+        pom = (
+            '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0'
+            "</modelVersion><groupId>provgraph</groupId><artifactId>provtoolbox</artifactId>"
+            f"<version>1</version><packaging>pom</packaging><dependencies>{dependencies}"
+            "</dependencies></project>"
+        )
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=home) as tmp:
+            (Path(tmp) / "pom.xml").write_text(pom)
+            staged = Path(tmp) / "lib"
+            _run(
+                [mvn, "-B", "-q", "dependency:copy-dependencies", f"-DoutputDirectory={staged}"],
+                Path(tmp),
+                f"Maven resolving ProvToolbox {self.version}",
+            )
+            if lib.exists():
+                shutil.rmtree(lib)
+            staged.rename(lib)
+
+    def run(self, cache_dir: Path, arguments: list[str], cwd: Path) -> list[tuple[str, str, str]]:
+        """(status, file, rest) per line the program prints."""
+        home = self.resolve(cache_dir)
+        java = shutil.which("java") or "java"
+        classpath = f"{self.classes(home)}:{home / 'lib'}/*"
+        stdout = _run([java, "-cp", classpath, self.name, *arguments], cwd, "ProvToolbox")
+        lines = []
+        for line in stdout.splitlines():
+            status, _, rest = line.partition(" ")
+            path, _, detail = rest.partition(" ")
+            if status in ("ok", "error", "valid", "invalid"):
+                lines.append((status, path, detail))
+        return lines
+
+
+READER = Program("ProvToolboxRead", "0.9.27", ("prov-n", "prov-json", "prov-xml", "prov-rdf"))
+VALIDATOR = Program("ProvToolboxValidate", "2.2.1", ("prov-validation", "prov-n"))
 
 
 def _run(command: list[str], cwd: Path, what: str) -> str:
@@ -33,79 +119,23 @@ def _run(command: list[str], cwd: Path, what: str) -> str:
     return result.stdout
 
 
-def resolve(cache_dir: Path) -> Path:
-    """The folder holding ProvToolbox's jars and the compiled reader (made once)."""
-    home = cache_dir / f"provtoolbox-{VERSION}"
-    lib, classes = home / "lib", classes_of(home)
-    marker = home / ".complete"
-    if marker.exists() and lib.exists() and (classes / f"{MAIN}.class").exists():
-        return home
-    mvn, javac = shutil.which("mvn"), shutil.which("javac")
-    if not mvn or not javac:
-        raise ProvToolboxUnavailable("the ProvToolbox tests need `mvn` and `javac` (JDK 17+)")
-    if marker.exists() and lib.exists():  # jars there; only the reader changed
-        _compile(javac, lib, classes, home)
-        return home
-    dependencies = "".join(
-        "<dependency><groupId>org.openprovenance.prov</groupId>"
-        f"<artifactId>{artifact}</artifactId><version>{VERSION}</version></dependency>"
-        for artifact in READERS
-    )
-    pom = (
-        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
-        "<groupId>provgraph</groupId><artifactId>provtoolbox-readers</artifactId>"
-        f"<version>1</version><packaging>pom</packaging><dependencies>{dependencies}"
-        "</dependencies></project>"
-    )
-    home.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=home) as tmp:
-        (Path(tmp) / "pom.xml").write_text(pom)
-        staged = Path(tmp) / "lib"
-        _run(
-            [mvn, "-B", "-q", "dependency:copy-dependencies", f"-DoutputDirectory={staged}"],
-            Path(tmp),
-            f"Maven resolving ProvToolbox {VERSION}",
-        )
-        if lib.exists():
-            shutil.rmtree(lib)
-        staged.rename(lib)
-    _compile(javac, lib, classes, home)
-    marker.write_text(VERSION + "\n")
-    return home
-
-
-def classes_of(home: Path) -> Path:
-    """Where this version of the reader's source is compiled (a changed source recompiles)."""
-    digest = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:12]
-    return home / f"classes-{digest}"
-
-
-def _compile(javac: str, lib: Path, classes: Path, home: Path) -> None:
-    classes.mkdir(parents=True, exist_ok=True)
-    _run(
-        [javac, "-d", str(classes), "-cp", f"{lib}/*", str(SOURCE)],
-        home,
-        "compiling ProvToolboxRead.java",
-    )
-
-
-def read_as_provn(home: Path, files: list[Path], out_dir: Path) -> dict[Path, Path | str]:
+def read_as_provn(cache_dir: Path, files: list[Path], out_dir: Path) -> dict[Path, Path | str]:
     """How ProvToolbox reads each file: its PROV-N of the reading, or the error it gave."""
-    java = shutil.which("java") or "java"
     outputs = {path: out_dir / f"{index}.provn" for index, path in enumerate(files)}
     arguments = [str(p) for pair in outputs.items() for p in pair]
-    classpath = f"{classes_of(home)}:{home / 'lib'}/*"
-    stdout = _run([java, "-cp", classpath, MAIN, *arguments], out_dir, "ProvToolbox")
     found: dict[Path, Path | str] = {}
-    for line in stdout.splitlines():
-        status, _, rest = line.partition(" ")
-        if status == "ok":
-            found[Path(rest)] = outputs[Path(rest)]
-        elif status == "error":
-            path, _, reason = rest.partition(" ")
-            found[Path(path)] = reason
+    for status, path, detail in READER.run(cache_dir, arguments, out_dir):
+        found[Path(path)] = outputs[Path(path)] if status == "ok" else detail
     for path in files:
         found.setdefault(path, "no answer from ProvToolbox")
+    return found
+
+
+def validate(cache_dir: Path, files: list[Path]) -> dict[Path, bool | str]:
+    """ProvToolbox's validator on each PROV-N file: valid or not, or the error it gave."""
+    found: dict[Path, bool | str] = {}
+    for status, path, detail in VALIDATOR.run(cache_dir, [str(f) for f in files], HERE):
+        found[Path(path)] = status == "valid" if status in ("valid", "invalid") else detail
     return found
 
 
