@@ -27,19 +27,28 @@ from prov.serializers.provxml import FULL_NAMES_MAP, ProvXMLSerializer
 
 JSON_QNAME_TYPES = ("xsd:QName",)
 PROV_QUALIFIED_NAME = "prov:QUALIFIED_NAME"
+BUILT_IN_PREFIXES = frozenset({"prov", "xsd"})
 
 
-def qualified_names_as_prov_type(container: Any) -> Any:
+def qualified_names_as_prov_type(container: Any, prefixes: frozenset[str] = frozenset()) -> Any:
     """A PROV-JSON container (as prov encodes it) with qualified-name values typed
-    `prov:QUALIFIED_NAME`; changed in place and returned."""
+    `prov:QUALIFIED_NAME`; changed in place and returned.
+
+    Only names whose prefix is declared (in the container or an enclosing one) are
+    qualified names: a string typed xsd:QName with an unknown prefix stays what it is."""
     if isinstance(container, dict):
-        if container.get("type") in JSON_QNAME_TYPES and "$" in container:
-            container["type"] = PROV_QUALIFIED_NAME
+        declared = container.get("prefix")
+        if isinstance(declared, dict):
+            prefixes = prefixes | set(declared)
+        if container.get("type") in JSON_QNAME_TYPES and isinstance(container.get("$"), str):
+            prefix, colon, _ = container["$"].partition(":")
+            if (prefix if colon else "default") in prefixes | BUILT_IN_PREFIXES:
+                container["type"] = PROV_QUALIFIED_NAME
         for value in container.values():
-            qualified_names_as_prov_type(value)
+            qualified_names_as_prov_type(value, prefixes)
     elif isinstance(container, list):
         for value in container:
-            qualified_names_as_prov_type(value)
+            qualified_names_as_prov_type(value, prefixes)
     return container
 
 
