@@ -26,8 +26,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from prov.constants import PROV_LABEL, PROV_TYPE
-from prov.identifier import QualifiedName
+from prov.constants import PROV_LABEL, PROV_TYPE, XSD_QNAME
+from prov.identifier import Namespace, QualifiedName
 from prov.model import Literal, ProvBundle, ProvDocument, ProvRecord
 
 from prov_export.ids import IdPolicy
@@ -49,6 +49,7 @@ from service.graph import (
     PROV,
     RELATION_NAMES,
     RELATION_TYPES,
+    XSD,
     Attributes,
     Edge,
     Node,
@@ -222,13 +223,16 @@ class _DocumentReader:
     - Every element a relation names becomes a node, with the class its argument position
       implies (used(a, e): a Activity, e Entity); if the document never declares it as
       that class, a note keeps the export from declaring it.
-    - A relation with both main arguments is an edge keyed by its id, or else by a hash of
-      its content, so the same relation asserted by two documents is one edge. Other
+    - A relation with both main arguments is an edge keyed by its id (if any) and a hash of
+      its content (`relation_key`), so the same relation asserted by two documents is one
+      edge and a relation id reused with other content is another edge. Other
       formal arguments are attributes (NodeRef for names, datetime for times). A relation
       lacking a main argument, or reusing an id with other content, is kept verbatim.
     - Relations without an id stay without one: prov renumbers PROV-JSON's `_:idN` keys on
       every serialisation and reads them back as no id, and inventing ids would make the
       export unequal to the document (an identified record never equals an unidentified).
+    - A string typed xsd:QName (`"prov:Person" %% xsd:QName`) is the qualified name it
+      spells when the document declares its prefix (`qualified`).
     - Blank names (`_:b1`) become ids in `urn:provgraph:blank:<scope>:`, so two documents'
       `_:b1` are two nodes.
     - A bundle's id is a node: an Entity of kind Bundle (prov:type prov:Bundle), declared
@@ -239,6 +243,7 @@ class _DocumentReader:
         self.policy = policy
         self.scope = scope
         self.graph = ProvGraph(namespaces=namespaces)
+        self.namespaces = {"prov": PROV.uri, "xsd": XSD.uri, **namespaces}
         self.notes = Notes()
         self.declared: dict[str, set[str]] = {}  # node id -> classes its node declares
         self.first_declaration: dict[str, tuple[str | None, frozenset[Any]]] = {}
@@ -255,7 +260,7 @@ class _DocumentReader:
     def declare(self, record: ProvRecord, bundle_id: str | None) -> None:
         node_id = self.id_of(record.identifier)
         cls = ELEMENT_CLASSES[record.get_type()]
-        extra = list(record.extra_attributes)
+        extra = self.extra(record)
         times = [(name, value) for name, value in record.formal_attributes if value is not None]
         shape = (bundle_id, frozenset(_comparable(extra)))
         first = self.first_declaration.get(node_id)
@@ -289,11 +294,11 @@ class _DocumentReader:
             self.id_of(source),
             self.id_of(target),
             relation_id=relation_id,
-            attributes=attributes + list(record.extra_attributes),
+            attributes=attributes + self.extra(record),
             bundle=bundle_id,
         )
-        edge.key = relation_id or content_key(edge)
-        place = (edge.type, edge.source, edge.target, edge.key)
+        edge.key = relation_key(edge)
+        place = (edge.type, edge.source, edge.target, relation_id or edge.key)
         content = frozenset(_comparable([*edge.attributes, (PROV["bundle"], bundle_id)]))
         seen = self.edges.get(place)
         if seen is None:
@@ -312,10 +317,25 @@ class _DocumentReader:
                 type=RECORD_NAMES[record.get_type()],
                 identifier=self.optional_id_of(record),
                 formal=[(n, self.graph_value(v)) for n, v in record.formal_attributes],
-                extra=list(record.extra_attributes),
+                extra=self.extra(record),
                 bundle=bundle_id,
             )
         )
+
+    def extra(self, record: ProvRecord) -> Attributes:
+        return [(name, self.qualified(value)) for name, value in record.extra_attributes]
+
+    def qualified(self, value: Any) -> Any:
+        """A string typed xsd:QName whose prefix the document declares is that qualified
+        name: what PROV-JSON's and PROV-XML's readers (prov's and ProvToolbox's) make of it,
+        so every format exports it alike (only PROV-N could keep it a typed string)."""
+        if not (isinstance(value, Literal) and value.datatype == XSD_QNAME):
+            return value
+        prefix, colon, local = str(value.value).partition(":")
+        uri = self.namespaces.get(prefix) if colon else self.namespaces.get("")
+        if uri is None:
+            return value
+        return QualifiedName(Namespace(prefix if colon else "", uri), local if colon else prefix)
 
     def graph_value(self, value: Any) -> Any:
         """A formal argument as the graph holds it: names of nodes or relations as NodeRef."""
@@ -394,6 +414,18 @@ def content_key(edge: Edge) -> str:
     content = [edge.type, edge.source, edge.target, edge.bundle, attributes]
     digest = hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
     return "sha256:" + digest[:32]
+
+
+def relation_key(edge: Edge) -> str:
+    """The key that tells one stored relation from another between the same two nodes.
+
+    Its content always counts, its id too when it has one: two documents reusing one
+    relation id with other attributes or in another bundle assert two relations, and each
+    record's export holds its own (keyed by id alone, the second merged into the first and
+    exported the first's bundle and attributes). The very same relation stays one edge.
+    """
+    content = content_key(edge)
+    return f"{edge.relation_id} {content}" if edge.relation_id else content
 
 
 def _canonical(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """The export formats, keyed by name (SPEC §6): media type, file suffix, write, read.
 
 Adding a format is one entry in `FORMATS`. All writing and reading goes through the
-`prov` package. What each format keeps:
+`prov` package; PROV-JSON and PROV-XML are written in the forms ProvToolbox reads the same
+way too (`encodings`). What each format keeps:
 
 - json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold;
   XML 1.0 cannot hold most control characters (U+0000-U+001F but tab, newline and
@@ -14,11 +15,15 @@ Adding a format is one entry in `FORMATS`. All writing and reading goes through 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prov.model import ProvDocument
+from prov.serializers.provjson import encode_json_document
+
+from prov_export.encodings import provo, provxml, qualified_names_as_prov_type
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ _NOT_XML = re.compile(r"(\\*)\\(u00(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f])|u[Ff][Ff][Ff]
 
 def _xml(document: ProvDocument) -> str:
     try:
-        return str(document.serialize(format="xml"))
+        return provxml(document)
     except ValueError:
         # Text XML cannot carry: written through PROV-JSON (lossless, every such character
         # a \u escape there), each replaced by U+FFFD.
@@ -56,7 +61,11 @@ def _xml(document: ProvDocument) -> str:
 
         text = _NOT_XML.sub(replace, str(document.serialize(format="json")))
         cleaned = ProvDocument.deserialize(content=text, format="json")
-        return str(cleaned.serialize(format="xml"))
+        return provxml(cleaned)
+
+
+def provjson(document: ProvDocument) -> str:
+    return json.dumps(qualified_names_as_prov_type(encode_json_document(document)))
 
 
 def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
@@ -69,7 +78,7 @@ def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "application/json", ".json", _writer("json"), _reader("json")),
+        Format("json", "application/json", ".json", provjson, _reader("json")),
         Format(
             "provn",
             "text/provenance-notation",
@@ -89,14 +98,14 @@ FORMATS: dict[str, Format] = {
             "ttl",
             "text/turtle",
             ".ttl",
-            _writer("rdf", rdf_format="turtle"),
+            provo("turtle"),
             _reader("rdf", rdf_format="turtle"),
         ),
         Format(
             "trig",
             "application/trig",
             ".trig",
-            _writer("rdf", rdf_format="trig"),
+            provo("trig"),
             _reader("rdf", rdf_format="trig"),
         ),
         Format("jsonld", "application/ld+json", ".jsonld", _writer("jsonld"), _reader("jsonld")),

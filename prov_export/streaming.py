@@ -23,6 +23,7 @@ from prov.model import ProvBundle, ProvDocument
 from prov.serializers.provjson import encode_json_document
 
 from prov_export.document import to_document
+from prov_export.encodings import qualified_names_as_prov_type
 from prov_export.ids import IdPolicy
 from service.graph import ProvGraph
 
@@ -159,7 +160,7 @@ class _JsonWriter:
         self.bundle_prefixes: dict[str, dict[str, str]] = {}
 
     def add(self, document: ProvDocument) -> None:
-        container = encode_json_document(document)
+        container = qualified_names_as_prov_type(encode_json_document(document))
         for prefix, uri in container.pop("prefix", {}).items():
             if self.prefixes.setdefault(prefix, uri) != uri:
                 raise ValueError(f"prefix {prefix!r} names two namespaces in one document")

@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
 
 from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media_type, get_format
 from service.auth import Caller, ReaderDep, Role, WriterDep
@@ -124,16 +125,73 @@ async def import_prov(
     caller: WriterDep,
     content_type: Annotated[str | None, Header()] = None,
     idempotency_key: IdempotencyKey = None,
+    validate: Annotated[
+        Literal["strict"] | None,
+        Query(description="strict: refuse (422) a document invalid under PROV-CONSTRAINTS"),
+    ] = None,
 ) -> JSONResponse:
     """Import a PROV document (Content-Type selects the format: PROV-JSON
     `application/json`, PROV-N `text/provenance-notation`, ...) as one record;
     `201 {"id", "nodes", "edges"}`. Its blank ids (`_:b1`) stay its own. An
-    `Idempotency-Key` seen before returns the first answer and writes nothing."""
-    fmt = import_format(content_type)
+    `Idempotency-Key` seen before returns the first answer and writes nothing.
+    `validate=strict` refuses a document that `POST /prov/validate` finds invalid: `422`
+    listing each violated constraint."""
+    text = await body_text(request)
+    imported = await service.import_document(
+        store,
+        text,
+        import_format(content_type),
+        caller.name,
+        idempotency_key,
+        strict=validate == "strict",
+    )
+    return JSONResponse(imported.answer(), status_code=201 if imported.created else 200)
+
+
+async def body_text(request: Request) -> str:
     body = await request.body()
     try:
-        text = body.decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise BadRequest(f"the document is not UTF-8 text: {error}") from None
-    imported = await service.import_document(store, text, fmt, caller.name, idempotency_key)
-    return JSONResponse(imported.answer(), status_code=201 if imported.created else 200)
+
+
+class Violation(BaseModel):
+    constraint: int = Field(description="PROV-CONSTRAINTS number (0: a required argument)")
+    name: str
+    message: str
+    statements: list[str] = Field(description="the statements involved, in PROV-N")
+
+
+class ValidationReport(BaseModel):
+    valid: bool
+    violations: list[Violation]
+
+
+@router.post(
+    "/prov/validate",
+    responses={
+        415: {"description": "Content-Type is not a PROV format"},
+        422: {"description": "the body is not a PROV document of that format"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
+        }
+    },
+)
+async def validate_prov(
+    request: Request,
+    caller: ReaderDep,
+    content_type: Annotated[str | None, Header()] = None,
+) -> ValidationReport:
+    """Whether a PROV document (any import format) is valid under W3C PROV-CONSTRAINTS:
+    uniqueness and key constraints (by unification), event ordering (cycles, and times that
+    contradict it), type constraints (disjointness, impossibilities, specialization
+    cycles). Each violation names its constraint by number and the statements involved.
+    Nothing is written."""
+    text = await body_text(request)
+    return ValidationReport.model_validate(
+        service.validation_report(text, import_format(content_type))
+    )

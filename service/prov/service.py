@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import warnings
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -30,7 +31,7 @@ from service.errors import BadRequest, Conflict, ContentTooLarge, InvalidInput, 
 from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
-from service.prov import repository
+from service.prov import constraints, repository
 from service.records.repository import RecordToWrite, content_hash
 from service.records.service import write_once
 from service.settings import Settings
@@ -177,6 +178,10 @@ def parse_document(text: str, fmt: Format) -> ProvDocument:
             warnings.simplefilter("ignore")
             document = fmt.parse(text)
     except Exception as error:  # prov's parsers raise many kinds; each means a bad body
+        if used := dictionary_statements(text):
+            raise InvalidInput(
+                [_body_error(_dictionary_refusal(used), "prov_dictionary")]
+            ) from error
         reason = str(error) or type(error).__name__
         raise InvalidInput(
             [_body_error(f"not a valid {fmt.name} PROV document: {reason}", "prov_syntax")]
@@ -184,6 +189,28 @@ def parse_document(text: str, fmt: Format) -> ProvDocument:
     if not document.get_records() and not document.bundles:
         raise InvalidInput([_body_error("the PROV document holds no records", "prov_empty")])
     return document
+
+
+# PROV-Dictionary (W3C Note) statements, by their PROV-N / PROV-JSON / PROV-XML names.
+DICTIONARY_STATEMENTS = re.compile(
+    r"\b(derivedByInsertionFrom|derivedByRemovalFrom|hadDictionaryMember)\b"
+)
+
+
+def dictionary_statements(text: str) -> list[str]:
+    """The PROV-Dictionary statement names a document uses, each once, in order."""
+    return list(dict.fromkeys(DICTIONARY_STATEMENTS.findall(text)))
+
+
+def _dictionary_refusal(used: list[str]) -> str:
+    # prov reads no PROV-Dictionary statement; storing them verbatim would give exports
+    # that neither prov nor the lineage queries understand.
+    return (
+        f"the document uses PROV-Dictionary statements ({', '.join(used)}), an extension of "
+        "PROV (W3C Note) that provgraph does not import; send them as PROV-DM statements "
+        "(e.g. wasDerivedFrom, hadMember) or leave them out. Entities typed prov:Dictionary "
+        "are fine."
+    )
 
 
 def _body_error(msg: str, kind: str) -> dict[str, Any]:
@@ -202,15 +229,36 @@ def document_graph(document: ProvDocument, store: Store, record_id: str) -> Prov
     return graph
 
 
+def validation_report(text: str, fmt: Format) -> dict[str, Any]:
+    """Whether a document is valid under PROV-CONSTRAINTS, and every violation found."""
+    return constraints.report(parse_document(text, fmt))
+
+
+def refuse_invalid(document: ProvDocument) -> None:
+    violations = constraints.validate(document)
+    if violations:
+        raise InvalidInput(
+            [{**_body_error(v.message, "prov_constraints"), **v.as_dict()} for v in violations]
+        )
+
+
 async def import_document(
-    store: Store, text: str, fmt: Format, caller: str, idempotency_key: str | None
+    store: Store,
+    text: str,
+    fmt: Format,
+    caller: str,
+    idempotency_key: str | None,
+    strict: bool = False,
 ) -> Imported:
     """Write a PROV document as one record (kind `prov_document`, a fresh uuid) in one
-    transaction; PROV's rules are checked by the writer (409 on a conflict)."""
+    transaction; PROV's rules are checked by the writer (409 on a conflict). `strict`:
+    a document invalid under PROV-CONSTRAINTS is refused (422) before anything is written."""
     record_id = str(uuid4())
     # Parsing a large document takes seconds: off the event loop, so other requests go on.
     document = await asyncio.to_thread(parse_document, text, fmt)
     admit(store.settings, document)
+    if strict:
+        refuse_invalid(document)
     graph = await asyncio.to_thread(document_graph, document, store, record_id)
     to_write = RecordToWrite(
         record_id,

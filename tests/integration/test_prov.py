@@ -262,6 +262,39 @@ def test_anonymous_relation_ids_belong_to_their_document(client: httpx.Client, d
         assert documents_equal(export(client, record_id), sent)
 
 
+def reusing_relation_id(bundle: str | None, said: str) -> ProvDocument:
+    document = ProvDocument()
+    ex = document.add_namespace(EX)
+    place = document.bundle(ex[bundle]) if bundle else document
+    place.entity(ex["data"])
+    place.activity(ex["step"])
+    place.used(ex["step"], ex["data"], identifier=ex["use1"], other_attributes={ex["said"]: said})
+    return document
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (reusing_relation_id("b1", "first"), reusing_relation_id(None, "second")),
+        (reusing_relation_id(None, "first"), reusing_relation_id(None, "second")),
+    ],
+    ids=["in a bundle, then not", "other attributes"],
+)
+def test_a_record_exports_exactly_its_own_statements_when_relation_ids_repeat(
+    client: httpx.Client, db: Driver, first: ProvDocument, second: ProvDocument
+) -> None:
+    # The second document's used reuses the first's relation id between the same nodes:
+    # two relations, and each record's export holds its own bundle and attributes only.
+    ids = [import_document(client, document).json()["id"] for document in (first, second)]
+    assert counts(db)["edges"] == 2
+    for record_id, document in zip(ids, (first, second), strict=True):
+        for out in LOSSLESS:
+            assert documents_equal(export(client, record_id, out), document), out
+    # The very same relation imported again stays one relation.
+    assert import_document(client, reusing_relation_id(None, "second")).status_code == 201
+    assert counts(db)["edges"] == 2
+
+
 def test_idempotency_key_replays_the_first_answer(client: httpx.Client, db: Driver) -> None:
     document = examples.bundles1()
     first_answer = import_document(client, document, **{"Idempotency-Key": "k1"})
@@ -289,6 +322,35 @@ def test_malformed_documents_are_refused_and_nothing_is_written(
     response = client.post("/prov", content=body, headers={"Content-Type": content_type})
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["msg"]
+    assert counts(db)["records"] == 0
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        (
+            "text/provenance-notation",
+            "document\n  prefix ex <http://example.org/>\n"
+            "  entity(ex:d1, [prov:type='prov:Dictionary'])\n"
+            '  derivedByInsertionFrom(ex:d2, ex:d1, {("k1", ex:e1)})\n'
+            '  hadDictionaryMember(ex:d2, ex:e1, "k1")\nendDocument',
+        ),
+        (
+            "application/json",
+            '{"prefix": {"ex": "http://example.org/"}, "derivedByInsertionFrom": {"_:i1": '
+            '{"prov:after": "ex:d2", "prov:before": "ex:d1", "prov:key-entity-set": []}}}',
+        ),
+    ],
+    ids=["provn", "json"],
+)
+def test_prov_dictionary_statements_are_refused_naming_the_extension(
+    client: httpx.Client, db: Driver, content_type: str, body: str
+) -> None:
+    response = client.post("/prov", content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["type"] == "prov_dictionary"
+    assert "PROV-Dictionary" in error["msg"] and "derivedByInsertionFrom" in error["msg"]
     assert counts(db)["records"] == 0
 
 
