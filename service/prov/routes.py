@@ -183,7 +183,7 @@ class ValidationReport(BaseModel):
 )
 async def validate_prov(
     request: Request,
-    caller: ReaderDep,
+    caller: WriterDep,  # every POST needs a writer (tests/unit/test_auth.py), even this one
     content_type: Annotated[str | None, Header()] = None,
 ) -> ValidationReport:
     """Whether a PROV document (any import format) is valid under W3C PROV-CONSTRAINTS:
