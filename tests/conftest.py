@@ -27,6 +27,7 @@ import cypher
 from service.app import create_app
 from service.local_neo4j import LocalNeo4j, free_port
 from service.settings import Settings
+from tests.users import TOKENS_SETTING
 
 TESTS = Path(__file__).parent
 
@@ -166,6 +167,19 @@ def served_app(test_settings: Settings) -> Iterator[ServedApp]:
 @pytest.fixture()
 def client(served_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=served_app.url, timeout=120) as http:
+        yield http
+
+
+@pytest.fixture(scope="module")
+def users_app(test_settings: Settings) -> Iterator[ServedApp]:
+    """The real app with the callers of tests/users.py (two writers, a reader, an admin)."""
+    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS_SETTING})) as app:
+        yield app
+
+
+@pytest.fixture()
+def users(users_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=users_app.url, timeout=120) as http:
         yield http
 
 

@@ -1,17 +1,13 @@
 """Every record can be deleted by its owner or an admin, imported documents included
 (`DELETE /records/{id}`), removing only what no other record asserts (issue 19)."""
 
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from neo4j import Driver
 
 import cypher
-from service.settings import Settings
-from tests.conftest import ServedApp
 from tests.payloads import seed_code_run
-from tests.users import TOKENS_SETTING, as_user, register
+from tests.users import as_user, register
 
 # Shares the dataset 10378.1/input-1 with the model run `register` writes.
 DOCUMENT = {
@@ -27,17 +23,6 @@ def graph_counts(db: Driver) -> dict[str, int]:
     records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
     return dict(records[0])
 
-
-@pytest.fixture(scope="module")
-def users_app(test_settings: Settings) -> Iterator[ServedApp]:
-    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS_SETTING})) as app:
-        yield app
-
-
-@pytest.fixture()
-def users(users_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=users_app.url, timeout=120) as http:
-        yield http
 
 
 def import_document(client: httpx.Client, user: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from service.settings import Settings
 from tests.conftest import ServedApp
 from tests.payloads import model_run, seed_code_run
-from tests.users import TOKENS_SETTING, as_user
+from tests.users import as_user
 
 EVIL = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
 
@@ -79,17 +79,6 @@ def test_a_trusted_proxy_names_the_base(client: httpx.Client) -> None:
     assert malformed.status_code == 201
     assert not malformed.json()["url"].startswith("http://evil")
 
-
-@pytest.fixture(scope="module")
-def users_app(test_settings: Settings) -> Iterator[ServedApp]:
-    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS_SETTING})) as app:
-        yield app
-
-
-@pytest.fixture()
-def users(users_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=users_app.url, timeout=120) as http:
-        yield http
 
 
 def test_idempotency_keys_are_each_callers_own(users: httpx.Client) -> None:

@@ -10,22 +10,18 @@ run send the same cases, so a failure is reproducible.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from prov.model import ProvDocument
 
 from prov_export.formats import FORMATS
-from service.settings import Settings
 from service.validation import MAX_EPOCH, MIN_EPOCH
-from tests.conftest import ServedApp
 from tests.payloads import model_run, seed_code_run
-from tests.users import TOKENS_SETTING, as_user
+from tests.users import as_user
 
 EXAMPLES = 10
 READ_BACK = settings(
@@ -45,17 +41,6 @@ texts = st.text(st.characters(codec="utf-8"), max_size=60)
 # Times: mostly within years 1-9999, sometimes any integer (those must be refused).
 epochs = st.one_of(st.integers(MIN_EPOCH, MAX_EPOCH), st.integers())
 
-
-@pytest.fixture(scope="module")
-def users_app(test_settings: Settings) -> Iterator[ServedApp]:
-    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS_SETTING})) as app:
-        yield app
-
-
-@pytest.fixture()
-def users(users_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=users_app.url, timeout=120) as http:
-        yield http
 
 
 def ok(response: httpx.Response) -> httpx.Response:

@@ -3,7 +3,6 @@ half-written, and what another user reads stays readable."""
 
 import asyncio
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,9 +16,8 @@ from service.records import repository
 from service.records.repository import RecordToWrite
 from service.settings import Settings
 from service.store import Store
-from tests.conftest import ServedApp
 from tests.payloads import model_run, seed_code_run
-from tests.users import TOKENS_SETTING, as_user, register
+from tests.users import as_user, register
 
 PROVN = {"Content-Type": "text/provenance-notation"}
 
@@ -28,17 +26,6 @@ def counts(db: Driver) -> dict[str, int]:
     records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
     return dict(records[0])
 
-
-@pytest.fixture(scope="module")
-def users_app(test_settings: Settings) -> Iterator[ServedApp]:
-    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS_SETTING})) as app:
-        yield app
-
-
-@pytest.fixture()
-def users(users_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=users_app.url, timeout=120) as http:
-        yield http
 
 
 def assert_refused(response: httpx.Response, status: int, *words: str) -> None:
