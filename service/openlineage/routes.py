@@ -33,7 +33,8 @@ EVENT_BODY: dict[str, Any] = {
     }
 }
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
+# Neo4j takes SKIP as a 32-bit integer: a larger offset is refused here (422), not there.
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 
 
 class EventAccepted(BaseModel):
