@@ -32,9 +32,11 @@ EVENT_BODY: dict[str, Any] = {
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
-Limit = Annotated[int, Query(ge=1, le=1000)]
-# Neo4j takes SKIP as a 32-bit integer: a larger offset is refused here (422), not there.
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+MAX_LIMIT = 1000
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+# Neo4j slices with 32-bit integers: offset + limit must fit, so a larger offset is
+# refused here (422) instead of failing there.
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1 - MAX_LIMIT)]
 
 
 class EventAccepted(BaseModel):
