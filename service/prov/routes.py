@@ -103,6 +103,14 @@ async def export_prov(
     return Response(fmt.serialise(document), media_type=fmt.media_type)
 
 
+# The request body of both PROV-document POSTs: any import format, by Content-Type.
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
+    }
+}
+
 @router.post(
     "/prov",
     status_code=201,
@@ -112,12 +120,7 @@ async def export_prov(
         415: {"description": "Content-Type is not a PROV format"},
         422: {"description": "the body is not a PROV document of that format"},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
-        }
-    },
+    openapi_extra=IMPORT_BODY,
 )
 async def import_prov(
     request: Request,
@@ -174,12 +177,7 @@ class ValidationReport(BaseModel):
         415: {"description": "Content-Type is not a PROV format"},
         422: {"description": "the body is not a PROV document of that format"},
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
-        }
-    },
+    openapi_extra=IMPORT_BODY,
 )
 async def validate_prov(
     request: Request,
