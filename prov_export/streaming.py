@@ -7,6 +7,11 @@ into spooled temporary files, one per group (memory up to a limit, then disk), a
 document is put together from them at the end. Only one chunk's `ProvDocument` is ever
 in memory, never the whole document's.
 
+PROV-JSON does not wait for the end: its top-level `entity` section (most of a graph) is
+written as the chunks arrive, and `prefix` comes last (member order means nothing in a JSON
+object), so the first bytes leave with the first chunk. PROV-N waits, since its prefixes
+must come first.
+
 Namespaces are shared across chunks: each chunk's document starts with every prefix seen
 so far, so a prefix means one namespace throughout the output.
 """
@@ -31,6 +36,7 @@ SPOOL_IN_MEMORY = 4 * 1024 * 1024  # bytes per group before it goes to disk
 READ_BLOCK = 64 * 1024
 STREAMABLE = ("provn", "json")
 ELEMENT_SECTIONS = ("entity", "activity", "agent")
+STREAMED_SECTION = "entity"  # PROV-JSON's top-level section written as chunks arrive
 
 
 class _Spools:
@@ -83,7 +89,7 @@ def serialise_chunks(
             notes = undeclared + [note for note in chunk.dangling if note["t"] != "undeclared"]
             document = to_document(replace(chunk, namespaces=seeded, dangling=notes), policy)
             _learn_namespaces(namespaces, document)
-            writer.add(document)
+            yield from writer.add(document)
         yield from writer.finish(namespaces)
     finally:
         writer.spools.close()
@@ -107,13 +113,15 @@ class _ProvNWriter:
         self.spools = _Spools()
         self.bundles: list[str] = []  # bundle names in order of first appearance
 
-    def add(self, document: ProvDocument) -> None:
+    def add(self, document: ProvDocument) -> Iterator[str]:
+        """Spool a chunk's records; nothing can be written before the last chunk's prefixes."""
         self._add_records(None, document)
         for bundle in document.bundles:
             name = str(bundle.identifier)
             if name not in self.bundles:
                 self.bundles.append(name)
             self._add_records(name, bundle)
+        return iter(())
 
     def _add_records(self, group: str | None, bundle: ProvBundle) -> None:
         indent = "    " if group else "  "
@@ -142,7 +150,9 @@ def _provn_prefixes(namespaces: dict[str, str], indent: str) -> str:
 
 
 class _JsonWriter:
-    """PROV-JSON: {"prefix": ..., "<section>": {...}, ..., "bundle": {"<id>": {...}}}.
+    """PROV-JSON: {"entity": {...}, "<section>": {...}, ..., "bundle": {...}, "prefix": ...}.
+
+    Top-level entities are written as they come; every other section is spooled.
 
     One id may name several relations (an imported document may say `wasDerivedFrom(r1;
     ...)` twice), and those may come in different chunks; PROV-JSON then keys them once,
@@ -158,8 +168,11 @@ class _JsonWriter:
         self.anonymous = 0
         self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)
         self.bundle_prefixes: dict[str, dict[str, str]] = {}
+        self.started = False  # the opening of the document and its streamed section
+        self.streamed = 0  # top-level entities written
 
-    def add(self, document: ProvDocument) -> None:
+    def add(self, document: ProvDocument) -> Iterator[str]:
+        """Spool a chunk's records, and give the text of its top-level entities."""
         container = qualified_names_as_prov_type(encode_json_document(document))
         for prefix, uri in container.pop("prefix", {}).items():
             if self.prefixes.setdefault(prefix, uri) != uri:
@@ -168,7 +181,18 @@ class _JsonWriter:
             prefixes = self.bundle_prefixes.setdefault(bundle_name, {})
             prefixes.update(bundle_container.pop("prefix", {}))
             self._add_sections(bundle_name, bundle_container)
+        streamed = container.pop(STREAMED_SECTION, {})
         self._add_sections(None, container)
+        yield from self._start()
+        pieces = [f"{json.dumps(key)}:{_dumps(content)}" for key, content in streamed.items()]
+        if pieces:
+            yield ("," if self.streamed else "") + ",".join(pieces)
+            self.streamed += len(pieces)
+
+    def _start(self) -> Iterator[str]:
+        if not self.started:
+            self.started = True
+            yield f'{{"{STREAMED_SECTION}":{{'
 
     def _add_sections(self, bundle: str | None, container: dict[str, Any]) -> None:
         for section, records in container.items():
@@ -191,8 +215,8 @@ class _JsonWriter:
                 self.spools.write((bundle, section, "identified"), "".join(identified))
 
     def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
-        yield "{"
-        yield f'"prefix":{_dumps({**_json_prefixes(namespaces), **self.prefixes})}'
+        yield from self._start()
+        yield "}"
         yield from self._sections(None)
         names = list(self.bundle_prefixes)
         if names:
@@ -203,7 +227,7 @@ class _JsonWriter:
                 yield from self._sections(name)
                 yield "}"
             yield "}"
-        yield "}\n"
+        yield f',"prefix":{_dumps({**_json_prefixes(namespaces), **self.prefixes})}}}\n'
 
     def _sections(self, bundle: str | None) -> Iterator[str]:
         for where, section in self.sections:

@@ -113,10 +113,11 @@ ELEMENT_KEYWORDS = ("entity", "activity", "agent")
 async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
     """The whole graph's document, piece by piece.
 
-    PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools each chunk
-    to disk-backed buffers), so memory stays bounded; the other formats need one document.
-    The first piece comes only once every chunk is written, so an error still becomes an
-    HTTP error before the response starts.
+    PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools what it
+    cannot write yet to disk-backed buffers), so memory stays bounded; the other formats
+    need one document. PROV-JSON's first piece comes with the first chunk, PROV-N's once
+    every chunk is read. An error before the first piece is an HTTP error; one after it
+    ends the response without its last chunk, so the client sees a cut-off body.
     """
     whole = WholeGraph(store)
     policy = id_policy(store.settings)

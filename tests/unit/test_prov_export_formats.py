@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import warnings
+from collections.abc import Iterator
 
 import pytest
 from prov.identifier import Namespace
@@ -205,3 +206,24 @@ def test_streaming_keys_one_relation_id_split_across_chunks_once() -> None:
     assert [entry["prov:entity"] for entry in used["pg:u1"]] == ["pg:e", "pg:f"]
     document = FORMATS["json"].parse(text)
     assert len([r for r in document.get_records() if r.is_relation()]) == 3
+
+
+@pytest.mark.parametrize(("fmt", "chunks_before_first_piece"), [("json", 1), ("provn", 5)])
+def test_json_starts_with_the_first_chunk_provn_at_the_end(
+    fmt: str, chunks_before_first_piece: int
+) -> None:
+    # A whole-graph export must not be silent while the store is read: PROV-JSON's first
+    # piece leaves once the first chunk is read, PROV-N's only at the end (prefixes first).
+    graph = generated_graph(500)
+    read: list[int] = []
+
+    def chunks() -> Iterator[ProvGraph]:
+        for number, chunk in enumerate(in_chunks(graph, 400)):
+            read.append(number)
+            yield chunk
+
+    pieces = serialise_chunks(chunks(), fmt, POLICY)
+    first = next(pieces)
+    assert len(read) == chunks_before_first_piece
+    text = first + "".join(pieces)
+    assert documents_equal(FORMATS[fmt].parse(text), to_document(graph, POLICY))
