@@ -32,7 +32,7 @@ from prov_export.encodings import qualified_names_as_prov_type
 from prov_export.ids import IdPolicy
 from service.graph import ProvGraph
 
-SPOOL_IN_MEMORY = 4 * 1024 * 1024  # bytes per group before it goes to disk
+SPOOL_IN_MEMORY = 1024 * 1024  # bytes per group before it goes to disk (about 20 groups)
 READ_BLOCK = 64 * 1024
 STREAMABLE = ("provn", "json")
 ELEMENT_SECTIONS = ("entity", "activity", "agent")
