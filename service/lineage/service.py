@@ -346,13 +346,20 @@ def lineage_response(
 ) -> LineageResponse:
     walk = rows.walk
     details = {node["id"]: node for node in rows.nodes}
-    # The root is always shown: it is what the question is about.
-    shown = {node for node in walk.levels if node == query.root or wanted(details[node], query)}
+    # The root is always shown: it is what the question is about. A node the walk reached
+    # but the details statement did not find was being written while it ran (a read
+    # transaction sees each commit as it lands, and a node is found by id through its index
+    # a moment after its relationships are there): it is left out, as if a moment earlier.
+    shown = {
+        node
+        for node in walk.levels
+        if node == query.root or (node in details and wanted(details[node], query))
+    }
     edges = [s for s in walk.steps.values() if s.source in shown and s.target in shown]
     lineage_nodes = set(shown)
     for step in rows.agent_steps:
         if step.type != "ACTED_ON_BEHALF_OF" and step.source in lineage_nodes:
-            if wanted(details[step.target], query):
+            if step.target in details and wanted(details[step.target], query):
                 shown.add(step.target)
                 edges.append(step)
     for step in rows.agent_steps:

@@ -4,7 +4,15 @@ import pytest
 
 from service.errors import BadRequest, InvalidInput
 from service.lineage.models import ItemCategory, ItemSubType
-from service.lineage.service import checked_types, explore_depth, parse_time, provena_item
+from service.lineage.repository import LineageRows
+from service.lineage.service import (
+    LineageQuery,
+    checked_types,
+    explore_depth,
+    lineage_response,
+    parse_time,
+    provena_item,
+)
 from service.lineage.walk import Direction, Step, Walk, steps_towards
 
 
@@ -82,3 +90,26 @@ def test_types_and_times() -> None:
     assert parse_time("since", "1970-01-01T00:16:40") == 1000.0
     with pytest.raises(InvalidInput):
         parse_time("until", "yesterday")
+
+
+def test_a_node_reached_while_it_was_being_written_is_left_out() -> None:
+    # A read transaction sees each commit as it lands: the walk may cross a relation to a
+    # node whose details the next statement does not find yet. The answer leaves it out
+    # (and its relations) instead of failing.
+    walk = walk_graph([("r", "a"), ("a", "b")], depth=5)
+
+    def details(node_id: str) -> dict[str, object]:
+        return {
+            "id": node_id,
+            "classes": ["Entity"],
+            "kind": "Dataset",
+            "label": node_id,
+            "start_time": None,
+            "end_time": None,
+            "attrs": None,
+        }
+
+    rows = LineageRows(walk, [details("r"), details("a")], agent_steps=[])
+    answer = lineage_response(LineageQuery("r", direction="upstream"), 5, rows)
+    assert [node.id for node in answer.nodes] == ["r", "a"]
+    assert [(edge.source, edge.target) for edge in answer.edges] == [("r", "a")]
