@@ -54,7 +54,6 @@ FIGURES = Path(__file__).parent / "ui.json"
 # UI.md below this line is written by hand (what the figures mean) and kept on each run.
 NOTES = "<!-- notes below are kept by benchmarks/ui.py -->"
 ROOT_DATASET = "10378.1/fan/result"
-CLICKED = "10378.1/fan/raw-29-30"  # a raw input far from the root, at the other end
 REPEATS = 3
 # Long tasks (the browser's Long Tasks API), collected from the page's first moment on.
 WATCH_LONG_TASKS = """
@@ -102,16 +101,22 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def click_and_wait(page: Any, node_id: str) -> None:
-    """A real mouse click on the node where it is drawn, then its details shown."""
-    x, y = page.evaluate(
-        """id => {
-            const node = provgraph.cy.getElementById(id);
-            const box = provgraph.cy.container().getBoundingClientRect();
-            const at = node.renderedPosition();
-            return [box.left + at.x, box.top + at.y];
-        }""",
-        node_id,
+def click_far_node(page: Any) -> str:
+    """A real mouse click on the drawn node farthest from the root that is on screen, then
+    its details shown; returns its id."""
+    node_id, x, y = page.evaluate(
+        """() => {
+            const cy = provgraph.cy;
+            const box = cy.container().getBoundingClientRect();
+            const onScreen = n => {
+                const at = n.renderedPosition();
+                return at.x > 5 && at.y > 5 && at.x < box.width - 5 && at.y < box.height - 5;
+            };
+            const far = cy.nodes().filter(onScreen).sort(
+                (a, b) => (b.data("distance") ?? -1) - (a.data("distance") ?? -1))[0];
+            const at = far.renderedPosition();
+            return [far.id(), box.left + at.x, box.top + at.y];
+        }"""
     )
     page.mouse.click(x, y)
     page.wait_for_function(
@@ -120,6 +125,7 @@ def click_and_wait(page: Any, node_id: str) -> None:
         timeout=600_000,
         polling=50,
     )
+    return str(node_id)
 
 
 def open_once(browser: Any, url: str) -> dict[str, float]:
@@ -140,7 +146,7 @@ def open_once(browser: Any, url: str) -> dict[str, float]:
     if page.evaluate("() => document.body.dataset.state") == "error":
         raise RuntimeError(f"the page failed: {page.text_content('#message')}")
     started = time.perf_counter()
-    click_and_wait(page, CLICKED)
+    click_far_node(page)
     run: dict[str, float] = page.evaluate(
         """() => {
             const timing = provgraph.state.timing;
@@ -342,7 +348,11 @@ def about() -> dict[str, Any]:
     return {**machine(), "load": os.getloadavg()[0]}
 
 
-def save(figures: dict[str, Any]) -> None:
+def save(phase: str, measured: dict[str, Any]) -> None:
+    """This phase's figures into ui.json (re-read, so a run of the other phase meanwhile is
+    kept), then UI.md from all of them."""
+    figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    figures[phase] = measured
     FIGURES.write_text(json.dumps(figures, indent=2) + "\n")
     previous = OUT.read_text() if OUT.exists() else ""
     notes = NOTES + previous.split(NOTES, 1)[1] if NOTES in previous else ""
@@ -361,7 +371,6 @@ def main() -> int:
     if not phases or phases - {"layout", "search"}:
         parser.error("--phases takes layout, search or layout,search")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
     with (
         neo4j_server(QUICK) as (uri, auth, _),
         GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver,
@@ -376,14 +385,14 @@ def main() -> int:
         ):
             if "layout" in phases:
                 register(api, fan_in(wide=30, deep=31))
-                figures["layout"] = layout_figures(url, api)
-                print(figures["layout"], flush=True)
-                save(figures)  # kept if the search phase fails
+                layout = layout_figures(url, api)
+                print(layout, flush=True)
+                save("layout", layout)  # kept if the search phase fails
             if "search" in phases:
-                figures["search"] = search_figures(
-                    api, driver, args.search_nodes, args.queries, args.search_load
+                save(
+                    "search",
+                    search_figures(api, driver, args.search_nodes, args.queries, args.search_load),
                 )
-                save(figures)
     print(OUT.read_text())
     return 0
 
