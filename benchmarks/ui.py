@@ -119,12 +119,15 @@ def click_far_node(page: Any) -> str:
         }"""
     )
     page.mouse.click(x, y)
+    # Whatever the click landed on: a miss must fail here, not wait for the wrong node.
     page.wait_for_function(
-        "id => document.querySelector('#details dd')?.textContent === id",
-        arg=node_id,
+        "() => provgraph.state.shown && provgraph.state.shown.id !== provgraph.state.root",
         timeout=600_000,
         polling=50,
     )
+    landed = page.evaluate("() => provgraph.state.shown.id")
+    if landed != node_id:
+        raise RuntimeError(f"a click on {node_id} where it is drawn opened {landed}")
     return str(node_id)
 
 

@@ -7,6 +7,8 @@ cytoscape.use(cytoscapeDagre);
 const $ = (selector) => document.querySelector(selector);
 const TOKEN_KEY = "provgraph.token";
 const BIG_GRAPH = 300; // above this many nodes, edge labels are hidden to keep panning smooth
+// The least zoom a big graph opens at: a node is 55 × 20 pixels there, big enough to click.
+const CLICKABLE_ZOOM = 0.5;
 
 const state = {
   root: null, // the node the lineage is about
@@ -345,7 +347,24 @@ function addToGraph(nodes, edges) {
   return fresh.length;
 }
 
-function layOut() {
+// Small graphs are shown whole. A big one fitted whole is drawn at a zoom where a node is a
+// pixel or two high and a click lands on a neighbour (benchmarks/UI.md), so it opens on the
+// focus and its nearest relations, at a zoom where nodes can be clicked; scrolling zooms out.
+function frame(focusId) {
+  const focus = cy.getElementById(focusId);
+  if (cy.nodes().length <= BIG_GRAPH || focus.empty()) {
+    cy.fit(undefined, 20);
+    return;
+  }
+  const nearRoot = (node) => focusId === state.root && (node.data("distance") ?? Infinity) <= 2;
+  cy.fit(focus.closedNeighborhood().nodes().union(cy.nodes().filter(nearRoot)), 20);
+  if (cy.zoom() < CLICKABLE_ZOOM || cy.zoom() > 1) {
+    cy.zoom(Math.min(Math.max(cy.zoom(), CLICKABLE_ZOOM), 1));
+    cy.center(focus);
+  }
+}
+
+function layOut(focusId) {
   const big = cy.nodes().length > BIG_GRAPH;
   cy.elements().toggleClass("quiet", big);
   // Big graphs get a quicker ranking: about a third less time than network simplex on 1,000.
@@ -358,10 +377,12 @@ function layOut() {
       rankSep: 36,
       edgeSep: 8,
       animate: false,
-      fit: true,
-      padding: 20,
+      fit: false,
     });
-    layout.one("layoutstop", resolve);
+    layout.one("layoutstop", () => {
+      frame(focusId);
+      resolve();
+    });
     layout.run();
   });
 }
@@ -399,7 +420,11 @@ function updateSummary() {
   const nodes = cy.nodes().length;
   const edges = cy.edges().length;
   const timing = state.timing ? ` Drawn in ${Math.round(state.timing.totalMs)} ms.` : "";
-  $("#summary").textContent = `${nodes} nodes and ${edges} relations shown.${timing}`;
+  const big =
+    nodes > BIG_GRAPH
+      ? ` The view starts at the opened node's nearest relations: scroll to zoom out to all of them (names shortened).`
+      : "";
+  $("#summary").textContent = `${nodes} nodes and ${edges} relations shown.${timing}${big}`;
   const cut = $("#truncated");
   cut.hidden = !lineage.truncated;
   if (lineage.truncated) {
@@ -454,7 +479,7 @@ async function drawLineage(id, params) {
   addToGraph(lineage.nodes, lineage.edges);
   cy.getElementById(id).addClass("root");
   $("#root-name").textContent = cy.getElementById(id).data("short") || id;
-  await layOut();
+  await layOut(id);
   const laidOut = performance.now();
   await nextFrame();
   state.timing = {
@@ -550,7 +575,7 @@ async function expand(id) {
   try {
     const around = await api("/lineage", { id, direction: "both", depth: 1, types: lineageParams().types });
     const added = addToGraph(around.nodes.map((n) => ({ ...n, distance: null })), around.edges);
-    if (added) await layOut();
+    if (added) await layOut(id);
     updateSummary();
     showMessage(`Expanded ${id}: ${added} new node${added === 1 ? "" : "s"}.`, "info");
     await selectNode(id);
@@ -589,7 +614,7 @@ async function showPath() {
     const missing = [...new Set(answer.paths.flatMap((p) => p.nodes))].filter((n) => cy.getElementById(n).empty());
     const details = await Promise.all(missing.map((n) => api("/nodes/detail", { id: n })));
     const added = addToGraph(details.map((d) => ({ ...d, distance: null })), answer.paths.flatMap((p) => p.edges));
-    if (added) await layOut();
+    if (added) await layOut(state.pathFrom);
     for (const path of answer.paths) {
       for (const node of path.nodes) cy.getElementById(node).addClass("on-path");
       for (const edge of path.edges) cy.getElementById(edgeElement(edge).data.id).addClass("on-path");
