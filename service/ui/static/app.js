@@ -432,6 +432,9 @@ function updateSummary() {
       `Truncated: the node limit (${lineage.limit}) cut this lineage, so only the nearest ` +
       `nodes are shown. Raise the node limit or lower the depth to see the rest.`;
   }
+  // The lines above the graph may have grown or shrunk: Cytoscape keeps the container's place
+  // on the page from before, and would map a click to a point that far off (benchmarks/UI.md).
+  cy.resize();
   const list = $("#node-list");
   list.replaceChildren();
   for (const node of cy.nodes().sort((a, b) => (a.data("distance") ?? 1e9) - (b.data("distance") ?? 1e9))) {
@@ -459,6 +462,7 @@ async function drawLineage(id, params) {
   document.body.dataset.state = "loading";
   $("#runs").hidden = true;
   $("#explorer").hidden = false;
+  cy.resize(); // the graph's box was not laid out while the explorer was hidden
   setLineageControls(params);
   const started = performance.now();
   let lineage;
