@@ -381,7 +381,7 @@ def test_keyboard_labels_and_contrast(ui: UI) -> None:
     ui.watched.screenshot("keyboard-opened-lineage")
 
 
-TOKENS = "reader:read:ui-read-token"
+TOKENS = "reader:read:ui-read-token,boss:admin:ui-admin-token"
 
 
 @pytest.fixture(scope="module")
@@ -420,6 +420,75 @@ def test_with_tokens_the_page_asks_for_one_and_explains_401(
         context.close()
     # The browser logs the refused request itself; nothing else may be an error.
     assert [e for e in ui.watched.errors if "401" not in e] == []
+    assert ui.watched.external == []
+
+
+def enter_token(ui: UI, token: str) -> None:
+    if not ui.page.is_visible("#token-dialog"):
+        ui.page.click("#token-button")
+    ui.page.fill("#token", token)
+    ui.page.click("#token-dialog button[value=save]")
+    ui.page.wait_for_function(
+        "() => document.body.dataset.state === 'ready' "
+        "&& !document.querySelector('#token-dialog').open"
+    )
+
+
+def test_a_read_token_refused_the_whole_graph_sees_403_explained_not_a_blank_page(
+    chromium: Browser, secured_app: ServedApp, clean_graph: None
+) -> None:
+    admin = {"Authorization": "Bearer ui-admin-token"}
+    with httpx.Client(base_url=secured_app.url, headers=admin, timeout=120) as api:
+        runs = chain(api)
+    context, ui = open_page(chromium, "test_403", secured_app.url)
+    try:
+        ui.open()
+        enter_token(ui, "ui-read-token")
+        ui.page.wait_for_function(
+            "() => document.querySelectorAll('#run-table td.id').length === 3"
+        )
+
+        # The reader may read every run and lineage, but the whole graph is the admin's:
+        # the server itself answers 403 to the page's request.
+        with ui.page.expect_response(lambda r: "scope=all" in r.url) as answered:
+            ui.page.click("#download-all")
+        assert answered.value.status == 403
+        ui.page.wait_for_selector("#message:has-text('403')")
+        message = ui.page.text_content("#message") or ""
+        assert "Downloading the whole graph is not allowed for your token (403)" in message
+        assert "role is not enough" in message
+        assert "'reader' has the read role; scope=all needs admin." in message
+        assert ui.page.is_visible("#message") and ui.page.is_hidden("#token-dialog")
+        # Not a blank page: what was shown stays, with the explanation above it.
+        assert ui.page.is_visible("header") and ui.page.is_visible("#run-table")
+        listed = ui.page.eval_on_selector_all(
+            "#run-table td.id", "cells => cells.map(c => c.textContent)"
+        )
+        assert sorted(listed) == sorted(runs.values())
+        assert ui.page.text_content("#auth-state") == "token entered"
+        ui.watched.screenshot("1-read-token-whole-graph-403-explained")
+
+        # Everything else the token allows still works from the same page.
+        ui.page.locator("#run-table button").first.click()
+        ui.page.wait_for_function(
+            "() => window.provgraph.state.root && document.body.dataset.state === 'ready'"
+        )
+        assert ui.page.is_hidden("#message") and len(ui.drawn()["nodes"]) > 1
+        ui.watched.screenshot("2-read-token-still-reads-lineage")
+
+        # The same button with an admin's token gives the whole graph.
+        ui.page.click("#home")
+        enter_token(ui, "ui-admin-token")
+        provn = ui.download("#download-all")
+        document = ProvDocument.deserialize(content=provn.read_text(), format="provn")
+        exported = {r.identifier.uri for r in document.get_records() if r.is_element()}
+        outputs = {f"https://hdl.handle.net/10378.1/output-{n}" for n in (1, 2, 3)}
+        assert outputs <= exported
+        assert ui.page.is_hidden("#message")
+    finally:
+        context.close()
+    # The browser logs the refused request itself; nothing else may be an error.
+    assert [e for e in ui.watched.errors if "403" not in e] == []
     assert ui.watched.external == []
 
 

@@ -7,13 +7,16 @@ cytoscape.use(cytoscapeDagre);
 const $ = (selector) => document.querySelector(selector);
 const TOKEN_KEY = "provgraph.token";
 const BIG_GRAPH = 300; // above this many nodes, edge labels are hidden to keep panning smooth
+// The least zoom a big graph opens at: a node is 55 × 20 pixels there, big enough to click.
+const CLICKABLE_ZOOM = 0.5;
 
 const state = {
   root: null, // the node the lineage is about
   lineage: null, // the last /lineage answer
   pathFrom: null,
   pathTo: null,
-  timing: null, // {requestMs, layoutMs, totalMs} of the last drawing
+  timing: null, // {startedAt, requestMs, layoutMs, totalMs} of the last drawing
+  shown: null, // {id, at}: the node whose details were last shown, and when
 };
 
 // ------------------------------------------------------------------ talking to the API
@@ -82,8 +85,9 @@ function explain(error, what) {
     openTokenDialog();
   } else if (error.status === 403) {
     showMessage(
-      `${what} is not allowed for your token (403): its role is not enough. ` +
-        `Ask an administrator for a token with that role. The server said: ${error.message}`
+      `${what} is not allowed for your token (403): the token is valid, but its role is not ` +
+        `enough for this. Ask an administrator for a token with that role; everything else ` +
+        `your token allows still works here. The server said: ${error.message}`
     );
   } else if (error.status === 404) {
     showMessage(`${what}: not found (404). ${error.message}`);
@@ -343,7 +347,24 @@ function addToGraph(nodes, edges) {
   return fresh.length;
 }
 
-function layOut() {
+// Small graphs are shown whole. A big one fitted whole is drawn at a zoom where a node is a
+// pixel or two high and a click lands on a neighbour (benchmarks/UI.md), so it opens on the
+// focus and its nearest relations, at a zoom where nodes can be clicked; scrolling zooms out.
+function frame(focusId) {
+  const focus = cy.getElementById(focusId);
+  if (cy.nodes().length <= BIG_GRAPH || focus.empty()) {
+    cy.fit(undefined, 20);
+    return;
+  }
+  const nearRoot = (node) => focusId === state.root && (node.data("distance") ?? Infinity) <= 2;
+  cy.fit(focus.closedNeighborhood().nodes().union(cy.nodes().filter(nearRoot)), 20);
+  if (cy.zoom() < CLICKABLE_ZOOM || cy.zoom() > 1) {
+    cy.zoom(Math.min(Math.max(cy.zoom(), CLICKABLE_ZOOM), 1));
+    cy.center(focus);
+  }
+}
+
+function layOut(focusId) {
   const big = cy.nodes().length > BIG_GRAPH;
   cy.elements().toggleClass("quiet", big);
   // Big graphs get a quicker ranking: about a third less time than network simplex on 1,000.
@@ -356,10 +377,12 @@ function layOut() {
       rankSep: 36,
       edgeSep: 8,
       animate: false,
-      fit: true,
-      padding: 20,
+      fit: false,
     });
-    layout.one("layoutstop", resolve);
+    layout.one("layoutstop", () => {
+      frame(focusId);
+      resolve();
+    });
     layout.run();
   });
 }
@@ -397,7 +420,11 @@ function updateSummary() {
   const nodes = cy.nodes().length;
   const edges = cy.edges().length;
   const timing = state.timing ? ` Drawn in ${Math.round(state.timing.totalMs)} ms.` : "";
-  $("#summary").textContent = `${nodes} nodes and ${edges} relations shown.${timing}`;
+  const big =
+    nodes > BIG_GRAPH
+      ? ` The view starts at the opened node's nearest relations: scroll to zoom out to all of them (names shortened).`
+      : "";
+  $("#summary").textContent = `${nodes} nodes and ${edges} relations shown.${timing}${big}`;
   const cut = $("#truncated");
   cut.hidden = !lineage.truncated;
   if (lineage.truncated) {
@@ -405,6 +432,9 @@ function updateSummary() {
       `Truncated: the node limit (${lineage.limit}) cut this lineage, so only the nearest ` +
       `nodes are shown. Raise the node limit or lower the depth to see the rest.`;
   }
+  // The lines above the graph may have grown or shrunk: Cytoscape keeps the container's place
+  // on the page from before, and would map a click to a point that far off (benchmarks/UI.md).
+  cy.resize();
   const list = $("#node-list");
   list.replaceChildren();
   for (const node of cy.nodes().sort((a, b) => (a.data("distance") ?? 1e9) - (b.data("distance") ?? 1e9))) {
@@ -432,6 +462,7 @@ async function drawLineage(id, params) {
   document.body.dataset.state = "loading";
   $("#runs").hidden = true;
   $("#explorer").hidden = false;
+  cy.resize(); // the graph's box was not laid out while the explorer was hidden
   setLineageControls(params);
   const started = performance.now();
   let lineage;
@@ -452,10 +483,11 @@ async function drawLineage(id, params) {
   addToGraph(lineage.nodes, lineage.edges);
   cy.getElementById(id).addClass("root");
   $("#root-name").textContent = cy.getElementById(id).data("short") || id;
-  await layOut();
+  await layOut(id);
   const laidOut = performance.now();
   await nextFrame();
   state.timing = {
+    startedAt: started,
     requestMs: received - started,
     layoutMs: laidOut - received,
     totalMs: performance.now() - started,
@@ -536,6 +568,7 @@ async function selectNode(id) {
     }
     if (!node.records.length) records.innerHTML = "<li>no record (left by a removed one)</li>";
     panel.replaceChildren(heading, facts, actions, attributesTitle, attributes, recordsTitle, records);
+    state.shown = { id, at: performance.now() }; // when the benchmark's click was answered
   } catch (error) {
     explain(error, `Reading ${id}`);
   }
@@ -546,7 +579,7 @@ async function expand(id) {
   try {
     const around = await api("/lineage", { id, direction: "both", depth: 1, types: lineageParams().types });
     const added = addToGraph(around.nodes.map((n) => ({ ...n, distance: null })), around.edges);
-    if (added) await layOut();
+    if (added) await layOut(id);
     updateSummary();
     showMessage(`Expanded ${id}: ${added} new node${added === 1 ? "" : "s"}.`, "info");
     await selectNode(id);
@@ -585,7 +618,7 @@ async function showPath() {
     const missing = [...new Set(answer.paths.flatMap((p) => p.nodes))].filter((n) => cy.getElementById(n).empty());
     const details = await Promise.all(missing.map((n) => api("/nodes/detail", { id: n })));
     const added = addToGraph(details.map((d) => ({ ...d, distance: null })), answer.paths.flatMap((p) => p.edges));
-    if (added) await layOut();
+    if (added) await layOut(state.pathFrom);
     for (const path of answer.paths) {
       for (const node of path.nodes) cy.getElementById(node).addClass("on-path");
       for (const edge of path.edges) cy.getElementById(edgeElement(edge).data.id).addClass("on-path");
@@ -659,6 +692,22 @@ async function download(format) {
   }
 }
 
+// The whole graph is the admin's (service/auth.py): with a read or write token the server
+// answers 403, which `explain` turns into a message; the page stays as it was.
+async function downloadWholeGraph(format) {
+  const media = format === "provn" ? "text/provenance-notation" : "application/json";
+  const button = $("#download-all");
+  button.disabled = true;
+  try {
+    const blob = await api("/prov", { scope: "all", format }, media);
+    saveBlob(blob, `provgraph-whole-graph.${format === "provn" ? "provn" : "json"}`);
+  } catch (error) {
+    explain(error, "Downloading the whole graph");
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ------------------------------------------------------------------ wiring
 
 // The address says what is shown (#node=…&direction=…), so views can be shared and reloaded.
@@ -679,6 +728,7 @@ $("#path-clear").addEventListener("click", clearPath);
 for (const button of document.querySelectorAll("[data-download]")) {
   button.addEventListener("click", () => download(button.dataset.download));
 }
+$("#download-all").addEventListener("click", (event) => downloadWholeGraph(event.target.dataset.downloadAll));
 $("#home").addEventListener("click", (event) => {
   event.preventDefault();
   history.pushState(null, "", window.location.pathname);
