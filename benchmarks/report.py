@@ -267,23 +267,79 @@ def export(growth: dict[str, Any], sizes: list[str], targets: list[list[str]]) -
     )
 
 
+def _dataset_lineage(found: dict[str, Any], small: dict[str, Any] | None) -> list[list[str]]:
+    rows = []
+    for direction in ("upstream", "downstream"):
+        for depth in (2, 4):
+            big = found.get(f"{direction}_{depth}")
+            if not big:
+                continue
+            row = [direction, str(depth), n(big["p50_ms"], 1), n(big["p99_ms"], 1),
+                   n(big["median_nodes"])]
+            little = (small or {}).get(f"{direction}_{depth}")
+            if little:
+                row += [n(little["p50_ms"], 1), x(big["p50_ms"] / little["p50_ms"]),
+                        x(big["p99_ms"] / little["p99_ms"])]
+            rows.append(row)
+    return rows
+
+
 def openlineage(figures: dict[str, Any], targets: list[list[str]]) -> str:
     ratio = figures["ratio_to_register_batch"]
     targets.append(
         ["OpenLineage ≥ 0.5× register_batch (PROV nodes + relations per second)", x(ratio),
          verdict(ratio >= 0.5)]
     )
-    batch, size = figures["register_batch_size"], figures["size"]
+    batch = figures["register_batch_size"]
+    batch_cpu = figures.get("register_batch_cpu_ms_per_run")
     rows = [
         ["`POST /model_run/register_batch` (1000 records a request, 2 in flight)",
          f"{figures['register_batch_runs']:,} runs", n(figures["register_batch_runs_per_s"]) +
          " runs/s", f"{batch['nodes']:,} + {batch['edges']:,}",
-         n(figures["register_batch_elements_per_s"]), "1.00×"],
-        [f"`POST /api/v1/lineage`, one event a request, {figures.get('clients', 16)} emitters",
-         f"{figures['runs']:,} START+COMPLETE pairs", n(figures["events_per_s"]) + " events/s",
-         f"{size['nodes']:,} + {size['edges']:,}", n(figures["elements_per_s"]), x(ratio)],
+         n(figures["register_batch_elements_per_s"]), "1.00×",
+         f"{cpu(batch_cpu)} per run" if batch_cpu else "–"],
     ]
-    grown = figures["grown"]
+    for timed in figures.get("timed") or [figures]:
+        timed_size = timed["size"]
+        rows.append(
+            [f"`POST /api/v1/lineage`, one event a request, {timed.get('clients', 16)} emitters",
+             f"{timed['runs']:,} START+COMPLETE pairs", n(timed["events_per_s"]) + " events/s",
+             f"{timed_size['nodes']:,} + {timed_size['edges']:,}", n(timed["elements_per_s"]),
+             x(timed["ratio_to_register_batch"]),
+             f"{cpu(timed['cpu_ms_per_event'])} per event"]
+        )
+    grown, small, load = figures["grown"], figures.get("small"), figures.get("load", {})
+    loads = ", ".join(f"{name} {value:.1f}" for name, value in load.items())
+    out = (
+        "## OpenLineage ingestion\n\nEach run is a START and a COMPLETE event with 2 inputs "
+        "and 2 outputs (daily jobs: every run writes a new version of its job's two tables), "
+        "posted one event a request (benchmarks/emitters.py: each emitter sends a run's START, "
+        "waits for the answer, then its COMPLETE, on its own keep-alive HTTP/1.1 connection); "
+        "register_batch writes Provena records of the same run, on an emptied database, in the "
+        "same run. Written elements are PROV nodes + relations counted in the graph "
+        "afterwards. CPU ms: what each process used while the row was measured, divided by "
+        "its runs or events."
+        + (f" Load average (1 min): {loads}." if loads else "")
+        + "\n\n"
+        + table(["writer", "written", "rate", "nodes + relations", "elements/s",
+                 "relative to register_batch", "CPU ms"], rows)
+    )
+    latencies = [
+        f"{timed['clients']} emitters p50 {n(timed['event_latency']['p50_ms'], 1)} ms, p99 "
+        f"{n(timed['event_latency']['p99_ms'], 1)} ms"
+        for timed in figures.get("timed", [])
+    ]
+    if latencies:
+        out += "\nPer event request (client side): " + "; ".join(latencies) + ".\n"
+    header = ["direction", "depth", "p50 ms", "p99 ms", "median nodes"]
+    if small:
+        header += [f"p50 ms at {small['nodes']:,} nodes", "p50 growth", "p99 growth"]
+        out += (f"\nLineage by dataset name (`/lineage?id=<table>`, through its versions) on a "
+                f"graph OpenLineage events alone wrote: {grown['nodes']:,} nodes, "
+                f"{grown['edges']:,} relations, {grown['runs']:,} runs; beside it the same "
+                f"queries on the {small['nodes']:,}-node graph the timed events wrote (same run, "
+                "same tables' kind), and the growth between the two.\n\n")
+        return out + table(header, _dataset_lineage(grown["lineage"], small["lineage"]))
     lineage_rows = [
         [direction, str(depth), n(found["p50_ms"], 1), n(found["p99_ms"], 1),
          n(found["median_nodes"])]
@@ -292,16 +348,9 @@ def openlineage(figures: dict[str, Any], targets: list[list[str]]) -> str:
         if (found := figures.get(f"lineage_{direction}_{depth}"))
     ]
     return (
-        "## OpenLineage ingestion\n\nEach run is a START and a COMPLETE event with 2 inputs "
-        "and 2 outputs (daily jobs: every run writes a new version of its job's two tables), "
-        "posted one event a request as emitters do; register_batch writes Provena records of "
-        "the same run, on an emptied database. Written elements are PROV nodes + relations "
-        "counted in the graph afterwards. CPU ms per event: "
-        f"{cpu(figures['cpu_ms_per_event'])}.\n\n"
-        + table(["writer", "written", "rate", "nodes + relations", "elements/s",
-                 "relative to register_batch"], rows)
+        out
         + f"\nLineage by dataset name (`/lineage?id=<table>`, through its versions) on a graph "
         f"OpenLineage events alone wrote: {grown['nodes']:,} nodes, {grown['edges']:,} "
         f"relations, {grown['runs']:,} runs.\n\n"
-        + table(["direction", "depth", "p50 ms", "p99 ms", "median nodes"], lineage_rows)
+        + table(header, lineage_rows)
     )

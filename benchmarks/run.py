@@ -42,7 +42,7 @@ from neo4j import Driver, GraphDatabase
 # root, or benchmarks/cypher (the baseline statements) would shadow the service's `cypher`.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from benchmarks import baselines, report  # noqa: E402
+from benchmarks import baselines, emitters, report  # noqa: E402
 from benchmarks.generate import LineageGenerator, code_run, stacked_diamonds  # noqa: E402
 from benchmarks.openlineage_events import OpenLineageGenerator  # noqa: E402
 
@@ -67,6 +67,8 @@ class Plan:
     pagecache: str
     openlineage_runs: int = 1_000  # START+COMPLETE pairs timed against register_batch
     openlineage_nodes: int = 100_000  # OpenLineage-written graph for lineage by dataset name
+    # Concurrent emitters while OpenLineage events are timed: a row each, on an emptied graph.
+    openlineage_clients: tuple[int, ...] = (16, 64)
 
 
 QUICK = Plan(
@@ -294,79 +296,93 @@ class Bench:
 
     def post_events(
         self, pairs: list[tuple[dict[str, Any], dict[str, Any]]], clients: int = CLIENTS
-    ) -> float:
-        """Seconds to POST the events one a request from `clients` concurrent emitters, each
-        sending a run's START then its COMPLETE, as an emitter does."""
-        bodies = [(json.dumps(a).encode(), json.dumps(b).encode()) for a, b in pairs]
+    ) -> tuple[float, list[float]]:
+        """Seconds (and per-request latencies) to POST the events one a request from
+        `clients` concurrent emitters, each sending a run's START then its COMPLETE and
+        waiting for each answer, as an emitter does (benchmarks/emitters.py)."""
+        runs = [[json.dumps(event).encode() for event in pair] for pair in pairs]
+        return emitters.emit(self.url, runs, clients)
 
-        async def send_all() -> None:
-            queue = iter(bodies)
-            limits = httpx.Limits(max_connections=clients)
-            async with httpx.AsyncClient(base_url=self.url, timeout=120, limits=limits) as http:
-
-                async def emitter() -> None:
-                    for pair in queue:
-                        for body in pair:
-                            answer = await http.post(
-                                "/api/v1/lineage", content=body, headers=JSON_TYPE
-                            )
-                            if answer.status_code != 201:
-                                raise RuntimeError(f"/api/v1/lineage: {answer.text[:500]}")
-
-                await asyncio.gather(*(emitter() for _ in range(clients)))
-
-        started = time.perf_counter()
-        asyncio.run(send_all())
-        return time.perf_counter() - started
+    def dataset_lineage(self, tables: list[str]) -> dict[str, Any]:
+        """`/lineage` by dataset name from random tables, both directions, depths 2 and 4."""
+        figures: dict[str, Any] = {}
+        for direction in ("upstream", "downstream"):
+            for depth in (2, 4):
+                starts = self.random.choices(tables, k=self.plan.lineage_queries)
+                self.lineage(starts[0], direction, depth)
+                timed = [self.lineage(start, direction, depth) for start in starts]
+                figures[f"{direction}_{depth}"] = {
+                    **latency([seconds for seconds, _ in timed]),
+                    "median_nodes": statistics.median(nodes for _, nodes in timed),
+                }
+        return figures
 
     def openlineage(self) -> dict[str, Any]:
         """OpenLineage events/s against register_batch runs/s in the same run, both as PROV
-        nodes + relations written per second; then lineage by dataset name on a graph that
-        OpenLineage events alone wrote."""
+        nodes + relations written per second; then lineage by dataset name on the small
+        graph the timed events wrote and on a graph of `openlineage_nodes` that OpenLineage
+        events alone wrote (the growth between the two, measured in the same run)."""
+        load = {"start": os.getloadavg()[0]}
         records = list(LineageGenerator().more(self.plan.ingest_nodes))
+        # Both paths once before the clock: Neo4j compiles (JIT and query plans) what it runs
+        # first, which would otherwise be charged to whichever is timed first.
         self.wipe()
-        batch_seconds = self.register_batches(records)
-        batch_size = self.graph_size()
+        self.register_batches(list(LineageGenerator(prefix="10378.1/warm").more(500)))
+        self.post_events(list(OpenLineageGenerator(seed=7).pairs(100)), CLIENTS)
         self.wipe()
-        generator = OpenLineageGenerator()
-        pairs = list(generator.pairs(self.plan.openlineage_runs))
         before = self.cpu()
-        events_seconds = self.post_events(pairs)
-        cpu_used = self.cpu_ms_per_run(before, 2 * len(pairs))
-        events_size = self.graph_size()
+        batch_seconds = self.register_batches(records)
+        batch_cpu = self.cpu_ms_per_run(before, len(records))
+        batch_size = self.graph_size()
         batch_rate = (batch_size["nodes"] + batch_size["edges"]) / batch_seconds
-        events_rate = (events_size["nodes"] + events_size["edges"]) / events_seconds
         figures: dict[str, Any] = {
             "register_batch_runs": len(records),
             "register_batch_runs_per_s": len(records) / batch_seconds,
             "register_batch_elements_per_s": batch_rate,
             "register_batch_size": batch_size,
-            "runs": len(pairs),
-            "events_per_s": 2 * len(pairs) / events_seconds,
-            "elements_per_s": events_rate,
-            "size": events_size,
-            "cpu_ms_per_event": cpu_used,
-            "ratio_to_register_batch": events_rate / batch_rate,
+            "register_batch_cpu_ms_per_run": batch_cpu,
+            "timed": [],
         }
+        for clients in self.plan.openlineage_clients:  # the last one's graph is grown on
+            self.wipe()
+            generator = OpenLineageGenerator()
+            pairs = list(generator.pairs(self.plan.openlineage_runs))
+            before = self.cpu()
+            events_seconds, latencies = self.post_events(pairs, clients)
+            cpu_used = self.cpu_ms_per_run(before, 2 * len(pairs))
+            events_size = self.graph_size()
+            events_rate = (events_size["nodes"] + events_size["edges"]) / events_seconds
+            figures["timed"].append({
+                "runs": len(pairs),
+                "clients": clients,
+                "events_per_s": 2 * len(pairs) / events_seconds,
+                "event_latency": latency(latencies),
+                "elements_per_s": events_rate,
+                "size": events_size,
+                "cpu_ms_per_event": cpu_used,
+                "ratio_to_register_batch": events_rate / batch_rate,
+                "load": os.getloadavg()[0],
+            })
+        figures.update(figures["timed"][-1])
+        tables = [
+            f"postgres://dw:5432/{table}" for job in generator.jobs for table in
+            generator.tables(job)
+        ]
+        figures["small"] = {**events_size, "runs": generator.runs,
+                            "lineage": self.dataset_lineage(tables)}
         grow_started = time.perf_counter()
         while self.graph_size()["nodes"] < self.plan.openlineage_nodes:
             # More emitters than timed above: bigger groups, a faster way to a big graph.
-            self.post_events(list(generator.pairs(2_000)), clients=4 * CLIENTS)
+            self.post_events(list(generator.pairs(2_000)), clients=16 * CLIENTS)
         figures["grown"] = {**self.graph_size(), "runs": generator.runs,
                             "minutes": (time.perf_counter() - grow_started) / 60}
         tables = [
             f"postgres://dw:5432/{table}" for job in generator.jobs for table in
             generator.tables(job)
         ]
-        for direction in ("upstream", "downstream"):
-            for depth in (2, 4):
-                starts = self.random.choices(tables, k=self.plan.lineage_queries)
-                self.lineage(starts[0], direction, depth)
-                timed = [self.lineage(start, direction, depth) for start in starts]
-                figures[f"lineage_{direction}_{depth}"] = {
-                    **latency([seconds for seconds, _ in timed]),
-                    "median_nodes": statistics.median(nodes for _, nodes in timed),
-                }
+        figures["grown"]["lineage"] = self.dataset_lineage(tables)
+        load["end"] = os.getloadavg()[0]
+        figures["load"] = load
         return figures
 
     def lineage(self, start: str, direction: str, depth: int) -> tuple[float, int]:
@@ -535,6 +551,8 @@ def main() -> int:
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "RESULTS.md")
     parser.add_argument("--may-wipe", action="store_true", help="NEO4J_URI may hold data")
     parser.add_argument("--openlineage-nodes", type=int, help="OpenLineage graph size (overrides)")
+    parser.add_argument("--openlineage-clients",
+                        help="timed OpenLineage emitters, comma-separated (a row each)")
     parser.add_argument("--phases", default="ingestion,diamonds,growth,openlineage",
                         help="which phases to run, comma-separated")
     args = parser.parse_args()
@@ -549,6 +567,9 @@ def main() -> int:
         plan = Plan(**{**asdict(plan), "sizes": sizes, "ingest_nodes": sizes[0]})
     if args.openlineage_nodes:
         plan = Plan(**{**asdict(plan), "openlineage_nodes": args.openlineage_nodes})
+    if args.openlineage_clients:
+        clients = tuple(int(count) for count in args.openlineage_clients.split(","))
+        plan = Plan(**{**asdict(plan), "openlineage_clients": clients})
     started = time.monotonic()
     results: dict[str, Any] = {"plan": asdict(plan), "machine": machine()}
     with neo4j_server(plan) as (uri, auth, neo4j_pid), GraphDatabase.driver(

@@ -19,6 +19,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.validation import BodyProblem, printable, strict_json
 
 WITH_BODY = {"POST", "PUT", "PATCH"}
+# Where the check leaves the value it parsed, so a route that reads the body as JSON itself
+# (the OpenLineage one, which also takes gzip) need not parse it a second time.
+PARSED = "provgraph.json_body"
+
+
+def parsed_body(scope: Scope) -> tuple[Any] | None:
+    """`(value,)` of a JSON body the check has parsed and passed; None when it has not."""
+    found: tuple[Any] | None = scope.get(PARSED)
+    return found
 
 
 def is_json(scope: Scope) -> bool:
@@ -48,7 +57,7 @@ class JsonBodyCheck:
                 break
         body = b"".join(chunks)
         try:
-            strict_json(body)
+            scope[PARSED] = (strict_json(body),)
         except BodyProblem as problem:
             detail = [{"type": "json_invalid", "loc": ["body", *problem.loc], "msg": problem.msg}]
             await JSONResponse({"detail": printable(detail)}, status_code=422)(

@@ -35,20 +35,10 @@ class EventToWrite:
 async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -> list[bool]:
     """Events in one transaction: their graphs (inputs taken at the version current at the
     run's time), the names the Marquez reads use, and the runs' settled times and state.
-    A fixed number of statements whatever the number of events. Answers, per event, whether
-    it was written (False: the same event was recorded before, or earlier in this list)."""
-    recorded = {
-        row["id"]
-        for row in await fetch(tx, "openlineage/recorded", ids=[item.record.id for item in items])
-    }
-    written: list[bool] = []
-    fresh: list[EventToWrite] = []
-    for item in items:
-        new = item.record.id not in recorded
-        recorded.add(item.record.id)
-        written.append(new)
-        if new:
-            fresh.append(item)
+    A fixed number of statements whatever the number of events (one read before the
+    writes, the record writer's, one to tag the nodes and read the runs' events, one to
+    settle the runs). Answers, per event, whether it was written (False: the same event was
+    recorded before, or earlier in this list)."""
     requests = [
         {
             "key": i,
@@ -56,31 +46,47 @@ async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -
             "time": item.event.eventTime.timestamp(),
             "datasets": datasets,
         }
-        for i, item in enumerate(fresh)
+        for i, item in enumerate(items)
         if isinstance(item.event, RunEvent) and (datasets := unversioned_inputs(item.event))
     ]
+    known = await fetch(
+        tx,
+        "openlineage/before_write",
+        ids=[item.record.id for item in items],
+        requests=requests,
+    )
+    recorded = set(known[0]["recorded"])
     current: dict[int, dict[str, str]] = {}
-    if requests:
-        for row in await fetch(tx, "openlineage/current_versions", requests=requests):
-            if row["version"]:
-                current.setdefault(row["key"], {})[row["dataset"]] = row["version"]
+    for row in known[0]["versions"]:
+        if row["version"]:
+            current.setdefault(row["key"], {})[row["dataset"]] = row["version"]
+    written: list[bool] = []
     records = []
-    for i, item in enumerate(fresh):
-        mapped = event_graph(item.event, current[i]) if i in current else item.mapped
-        records.append(replace(item.record, graph=mapped.graph))
+    fresh: list[EventToWrite] = []
+    for i, item in enumerate(items):
+        new = item.record.id not in recorded
+        recorded.add(item.record.id)
+        written.append(new)
+        if new:
+            mapped = event_graph(item.event, current[i]) if i in current else item.mapped
+            records.append(replace(item.record, graph=mapped.graph))
+            fresh.append(item)
     if records:
         await write_new_records(tx, records)
         tags = list({tag.id: asdict(tag) for item in fresh for tag in item.mapped.tags}.values())
-        await fetch(tx, "openlineage/tag_nodes", tags=tags, now=time.time())
         runs = sorted({item.mapped.run for item in fresh if item.mapped.run})
-        if runs:
-            await settle_runs(tx, runs)
+        events = await fetch(
+            tx, "openlineage/tag_nodes_and_read_runs", tags=tags, now=time.time(), runs=runs
+        )
+        if events:
+            await settle_runs(tx, events)
     return written
 
 
-async def settle_runs(tx: AsyncManagedTransaction, runs: list[str]) -> None:
+async def settle_runs(tx: AsyncManagedTransaction, runs: list[dict[str, Any]]) -> None:
+    """Each run's times and state from all its recorded events (`id`, `attrs`, `events`)."""
     rows = []
-    for run in await fetch(tx, "openlineage/run_events", runs=runs):
+    for run in runs:
         settled = settle((kind, at) for kind, at in run["events"])
         attributes = with_state(decode_attributes(run["attrs"]), settled.state)
         rows.append(

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from service.auth import WriterDep
 from service.deps import StoreDep
 from service.errors import BadRequest, ContentTooLarge, InvalidInput
+from service.json_bodies import parsed_body
 from service.openlineage import service
 from service.openlineage.models import (
     DatasetsResponse,
@@ -68,6 +69,8 @@ async def event_body(request: Request, limit: int) -> Any:
             raise ContentTooLarge(f"the unpacked body is larger than the limit of {limit} bytes")
     elif encoding not in ("", "identity"):
         raise BadRequest(f"Content-Encoding {encoding!r} is not supported; send gzip or none")
+    elif (parsed := parsed_body(request.scope)) is not None:
+        return parsed[0]  # checked (service/json_bodies.py) and parsed already
     try:
         # Strict as every other JSON body (service/json_bodies.py), gzipped ones included.
         return strict_json(raw)
