@@ -1,16 +1,20 @@
-"""`provgraph export` and `provgraph lineage` as real processes against the real app."""
+"""`provgraph export` and `provgraph lineage` as real processes against the real app; the
+export's peak memory, with the API in another process and inside the command (`--direct`),
+as the graph grows."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx
 from prov.model import ProvDocument
 
-from tests.conftest import ServedApp
+from tests.conftest import Neo4jUnderTest, ServedApp
 from tests.payloads import model_run
 
 PROVGRAPH = [sys.executable, "-m", "service.cli"]
@@ -105,3 +109,51 @@ def test_lineage_as_a_tree(served_app: ServedApp, client: httpx.Client) -> None:
     assert down.returncode == 0 and "used (by): " in down.stdout
     unknown = provgraph("lineage", "no-such-node", "--api", served_app.url)
     assert unknown.returncode == 2 and "HTTP 404" in unknown.stderr
+
+
+def peak_memory(command: list[str], env: dict[str, str]) -> tuple[int, int, str]:
+    """Run a command to its end: its exit code, its peak resident memory (KiB, the
+    kernel's own count for that one process) and its standard error."""
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        return process.returncode, usage.ru_maxrss, errors.read().decode(errors="replace")
+
+
+SMALL, LARGE = 150, 1200  # model runs: about 1k and 8k nodes
+FLAT_KIB = 16 * 1024
+
+
+def test_export_memory_stays_flat_as_the_graph_grows(
+    served_app: ServedApp, client: httpx.Client, neo4j_server: Neo4jUnderTest, tmp_path: Path
+) -> None:
+    env = neo4j_server.env()
+    measured: dict[tuple[str, int], tuple[int, int]] = {}
+    registered = 0
+    for runs in (SMALL, LARGE):
+        for start in range(registered, runs, 500):
+            records = [model_run(f"flat-{n}") for n in range(start, min(start + 500, runs))]
+            answer = client.post("/model_run/register_batch", json={"records": records})
+            assert answer.status_code == 200 and answer.json()["status"]["success"], answer.text
+        registered = runs
+        for mode, where in (("api", ["--api", served_app.url]), ("direct", ["--direct"])):
+            target = tmp_path / f"{mode}-{runs}.json"
+            command = [*PROVGRAPH, "export", "--scope", "all", "-o", str(target), *where]
+            code, peak, errors = peak_memory(command, env)
+            assert code == 0, errors
+            measured[(mode, runs)] = (target.stat().st_size, peak)
+    print(measured)  # shown with -s: sizes in bytes and peaks in KiB, for the README
+    for mode in ("api", "direct"):
+        (small_bytes, small_peak), (large_bytes, large_peak) = (
+            measured[(mode, SMALL)],
+            measured[(mode, LARGE)],
+        )
+        assert large_bytes > 6 * small_bytes
+        # Eight times the graph, the same memory: the document is never held whole, neither
+        # by the command (api) nor by the export itself running in it (direct).
+        assert large_peak - small_peak < FLAT_KIB, (mode, measured)
+    assert (tmp_path / f"api-{LARGE}.json").read_bytes() == (
+        tmp_path / f"direct-{LARGE}.json"
+    ).read_bytes()
