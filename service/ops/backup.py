@@ -370,7 +370,16 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def verify(folder: Path, manifest: dict[str, Any]) -> None:
-    """Every file the manifest lists is there, whole: line count and sha256 as dumped."""
+    """Every file the manifest lists is there, whole: line count and sha256 as dumped, and
+    the lines of each kind add up to the counts the dump made."""
+    listed = {kind: 0 for kind in (*NODE_KINDS, *RELATIONSHIP_KINDS)}
+    for entry in manifest["files"]:
+        listed[entry["kind"]] = listed.get(entry["kind"], 0) + entry["lines"]
+    if listed != manifest.get("counts"):
+        raise BackupError(
+            f"{MANIFEST} counts {manifest['counts']} but lists files of {listed}; "
+            "nothing was restored"
+        )
     for entry in manifest["files"]:
         path = folder / entry["name"]
         if (

@@ -148,12 +148,20 @@ def test_a_restore_refuses_files_that_are_not_the_ones_dumped(tmp_path: Path) ->
         "lines": 1,
         "sha256": hashlib.sha256(data.encode()).hexdigest(),
     }
-    manifest = {"format": backup.FORMAT, "version": backup.VERSION, "files": [entry]}
+    counts = {"counters": 1, "records": 0, "nodes": 0, "relations": 0, "asserts": 0}
+    manifest = {
+        "format": backup.FORMAT,
+        "version": backup.VERSION,
+        "counts": counts,
+        "files": [entry],
+    }
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     backup.verify(tmp_path, backup.read_manifest(tmp_path))
     (tmp_path / "counters-000001.jsonl").write_text(data.replace("2", "3"))
     with pytest.raises(backup.BackupError, match="is not the file that was dumped"):
         backup.verify(tmp_path, manifest)
+    with pytest.raises(backup.BackupError, match="but lists files of"):
+        backup.verify(tmp_path, {**manifest, "counts": {**counts, "counters": 2}})
     outside = {**entry, "name": "../counters-000001.jsonl"}
     with pytest.raises(backup.BackupError, match="which no dump writes"):
         backup.verify(tmp_path, {**manifest, "files": [outside]})
