@@ -89,15 +89,11 @@ def build_history(client: httpx.Client) -> list[str]:
     records.append(notation.json()["id"])
 
     run_id = new_run_id()
+    inputs = [dataset("s3://lake", f"raw/{name}.csv") for name in ("day", "extra", "codes")]
+    outputs = [dataset("s3://lake", f"clean/{name}.parquet") for name in ("day", "totals")]
     events = [
-        run_event("START", run_id, job=OL_JOB, inputs=[dataset("s3://lake", "raw/day.csv")]),
-        run_event(
-            "COMPLETE",
-            run_id,
-            time="2026-11-01T10:30:00.000Z",
-            job=OL_JOB,
-            outputs=[dataset("s3://lake", "clean/day.parquet")],
-        ),
+        run_event("START", run_id, job=OL_JOB, inputs=inputs),
+        run_event("COMPLETE", run_id, time="2026-11-01T10:30:00.000Z", job=OL_JOB, outputs=outputs),
     ]
     for event in events:
         answer = client.post("/api/v1/lineage", json=event)
@@ -121,6 +117,7 @@ def answers(client: httpx.Client, records: list[str], nodes: list[str]) -> dict[
         ("/api/v1/namespaces", {}),
         (f"/api/v1/namespaces/{OL_JOB[0]}/jobs", {}),
         (f"/api/v1/namespaces/{OL_JOB[0]}/jobs/{OL_JOB[1]}/runs", {}),
+        ("/api/v1/lineage", {"nodeId": f"job:{OL_JOB[0]}:{OL_JOB[1]}"}),
     ]
     for record in records:
         reads.append((f"/records/{record}", {}))
