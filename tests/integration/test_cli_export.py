@@ -144,7 +144,9 @@ def peak_memory(arguments: list[str], env: dict[str, str], report: Path) -> tupl
     return done.returncode, int(report.read_text()), done.stderr
 
 
-SMALL, LARGE = 150, 1200  # model runs: about 1k and 8k nodes
+# Model runs: about 2.8k and 14k nodes, both past the export's page of 1,000 nodes (the
+# working set of one page is the bound; a graph smaller than a page would not reach it).
+SMALL, LARGE = 400, 2000
 FLAT_KIB = 16 * 1024
 
 
@@ -172,8 +174,8 @@ def test_export_memory_stays_flat_as_the_graph_grows(
             measured[(mode, SMALL)],
             measured[(mode, LARGE)],
         )
-        assert large_bytes > 6 * small_bytes
-        # Eight times the graph, the same memory: the document is never held whole, neither
+        assert large_bytes > 4 * small_bytes
+        # Five times the graph, the same memory: the document is never held whole, neither
         # by the command (api) nor by the export itself running in it (direct).
         assert large_peak - small_peak < FLAT_KIB, (mode, measured)
     assert (tmp_path / f"api-{LARGE}.json").read_bytes() == (
