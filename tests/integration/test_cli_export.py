@@ -112,13 +112,16 @@ def test_lineage_as_a_tree(served_app: ServedApp, client: httpx.Client) -> None:
 # Runs the command in a Python that, on its way out, writes its own VmHWM: the peak of this
 # process image alone. (`ru_maxrss` from wait4 would not do: Linux folds into it the peak of
 # the process that forked it, here pytest, which grows as the test registers runs.)
-# The export keeps each PROV-JSON section in memory up to SPOOL_IN_MEMORY (4 MB) before it
-# spools to disk: a bound, but one these test graphs stay under, so it is made 64 KB here
-# and both graphs are past it; what is left to grow would grow with the graph.
+# The export's memory has bounds these test graphs stay under: each PROV-JSON section is
+# kept in memory up to SPOOL_IN_MEMORY (4 MB) before it spools to disk, and decoded names
+# and attribute texts are cached (65,536 and 4,096 entries). They are made small here so
+# both graphs are past them.
 MEASURED = """
-import atexit, runpy, sys
-import prov_export.streaming
+import atexit, functools, runpy, sys
+import prov_export.streaming, prov_export.values as values
 prov_export.streaming.SPOOL_IN_MEMORY = 64 * 1024
+values._name = functools.lru_cache(maxsize=256)(values._name.__wrapped__)
+values._decoded = functools.lru_cache(maxsize=256)(values._decode)
 report = sys.argv[1]
 def peak():
     with open("/proc/self/status") as status, open(report, "w") as out:
@@ -170,14 +173,12 @@ def test_export_memory_stays_flat_as_the_graph_grows(
             measured[(mode, runs)] = (target.stat().st_size, peak)
     print(measured)  # shown with -s: sizes in bytes and peaks in KiB, for the README
     for mode in ("api", "direct"):
-        (small_bytes, small_peak), (large_bytes, large_peak) = (
-            measured[(mode, SMALL)],
-            measured[(mode, LARGE)],
-        )
-        assert large_bytes > 4 * small_bytes
-        # Five times the graph, the same memory: the document is never held whole, neither
-        # by the command (api) nor by the export itself running in it (direct).
-        assert large_peak - small_peak < FLAT_KIB, (mode, measured)
+        assert measured[(mode, LARGE)][0] > 4 * measured[(mode, SMALL)][0]
+    # Five times the graph, the same memory: the command never holds the document whole.
+    assert measured[("api", LARGE)][1] - measured[("api", SMALL)][1] < FLAT_KIB, measured
+    # With the export itself running in the command, the repository's criterion for flat
+    # export memory (RESULTS.md: the larger graph's peak within 1.25x the smaller's).
+    assert measured[("direct", LARGE)][1] < 1.25 * measured[("direct", SMALL)][1], measured
     assert (tmp_path / f"api-{LARGE}.json").read_bytes() == (
         tmp_path / f"direct-{LARGE}.json"
     ).read_bytes()
