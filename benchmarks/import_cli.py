@@ -2,7 +2,9 @@
 the same run: a wiped graph, the records registered by `POST /model_run/register_batch`
 (1000 a request), wiped again, then the same records as a JSON Lines file imported by
 `provgraph import` (one request a record with its Idempotency-Key, `--jobs` at a time),
-then the import again (a re-run that writes nothing). Prints one Markdown table.
+then the import again (a re-run that writes nothing), then wiped and imported once more
+with `--direct` (no service: the app inside the command, on a Unix socket). Prints one
+Markdown table, with the machine's load average before and after.
 
     NEO4J_URI=bolt://127.0.0.1:7687 PROVGRAPH_TESTS_MAY_WIPE=1 \
         python -m benchmarks.import_cli --nodes 100000
@@ -36,6 +38,7 @@ def main() -> int:
     if not uri or os.environ.get("PROVGRAPH_TESTS_MAY_WIPE") != "1":
         print("set NEO4J_URI to a throwaway Neo4j and PROVGRAPH_TESTS_MAY_WIPE=1", file=sys.stderr)
         return 2
+    load_before = os.getloadavg()
     records = list(LineageGenerator().more(args.nodes))
     folder = Path(tempfile.mkdtemp(prefix="provgraph-import-bench-"))
     (folder / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n")
@@ -58,17 +61,32 @@ def main() -> int:
         batch = time.monotonic() - started
         rows.append(("`POST /model_run/register_batch` (1000 a request)", batch))
         wipe()
-        command = [sys.executable, "-m", "service.cli", "import", str(folder), "--api", url]
+        command = [sys.executable, "-m", "service.cli", "import", str(folder)]
         command += ["--jobs", str(args.jobs), "--json"]
-        for label in ("`provgraph import` (first run)", "`provgraph import` (re-run)"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PROVGRAPH_TOKENS")}
+        imports = [
+            ("`provgraph import --api` (first run)", ["--api", url]),
+            ("`provgraph import --api` (re-run)", ["--api", url]),
+            ("`provgraph import --direct` (first run, wiped graph)", ["--direct"]),
+        ]
+        for label, where in imports:
+            if "--direct" in where:
+                wipe()
             started = time.monotonic()
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [*command, *where], capture_output=True, text=True, check=False, env=env
+            )
             seconds = time.monotonic() - started
-            totals = json.loads(done.stdout)["totals"]
             assert done.returncode == 0, done.stderr[-2000:]
+            totals = json.loads(done.stdout)["totals"]
             rows.append((f"{label}: {totals['written']} written", seconds))
         wipe()
-    print(f"{len(records):,} Provena runs ({args.nodes:,} nodes), --jobs {args.jobs}\n")
+    load_after = os.getloadavg()
+    print(f"{len(records):,} Provena runs ({args.nodes:,} nodes), --jobs {args.jobs}")
+    print(
+        f"load average (1/5/15 min) before {' / '.join(f'{x:.1f}' for x in load_before)}, "
+        f"after {' / '.join(f'{x:.1f}' for x in load_after)}; {os.cpu_count()} cores\n"
+    )
     print("| writer | seconds | runs/s | relative to register_batch |")
     print("|---|---|---|---|")
     for label, seconds in rows:

@@ -50,6 +50,15 @@ class Neo4jUnderTest:
         auth = (self.user, self.password) if self.password else None
         return GraphDatabase.driver(self.uri, auth=auth)
 
+    def env(self) -> dict[str, str]:
+        """This process's environment with this Neo4j as `provgraph serve` would be given it
+        (for commands that talk to Neo4j: `--direct`, `dump`, `restore`)."""
+        env = {**os.environ, "NEO4J_URI": self.uri, "NEO4J_USER": self.user}
+        env.pop("NEO4J_PASSWORD", None)
+        if self.password:
+            env["NEO4J_PASSWORD"] = self.password
+        return env
+
 
 def docker_engine_answers() -> bool:
     if not shutil.which("docker"):

@@ -43,9 +43,16 @@ def to_step(row: Any) -> Step:
     )
 
 
+def stable_order(step: Step) -> tuple[str, str, str, str]:
+    return (step.source, step.type, step.target, step.attrs or "")
+
+
 async def steps(tx: AsyncManagedTransaction, statement: str, **params: Any) -> list[Step]:
+    """One statement's steps, sorted: answers list edges in the order they are crossed, and
+    that order must not be the order Neo4j keeps relationships in (a restored database, or
+    another cluster member, keeps them in another)."""
     result = await tx.run(cypher.load(statement), **params)
-    return [to_step(row) async for row in result]
+    return sorted([to_step(row) async for row in result], key=stable_order)
 
 
 async def walk(

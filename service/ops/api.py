@@ -1,6 +1,7 @@
-"""The command line's client of a running provgraph: one record to its dialect's route,
-and the reads the export and lineage commands make. Nothing here writes to Neo4j: every
-write goes through the API's one write path."""
+"""The command line's client of provgraph's API (a running service, or the app run inside
+the command with `--direct`): one record to its dialect's route, and the reads the export
+and lineage commands make. Nothing here writes to Neo4j: every write goes through the
+API's one write path."""
 
 from __future__ import annotations
 
@@ -28,13 +29,19 @@ class ApiError(Exception):
     """The service could not be asked, or refused outright (a bad token, say)."""
 
 
-def client(api: str, token: str | None, timeout: float = 600.0) -> httpx.Client:
+def client(
+    api: str,
+    token: str | None,
+    timeout: float = 600.0,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(
         base_url=api.rstrip("/"),
         headers=headers,
         timeout=timeout,
         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+        transport=transport,
     )
 
 

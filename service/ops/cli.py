@@ -1,7 +1,10 @@
-"""The operator commands of `provgraph`: `import`, `export` and `lineage`.
+"""The operator commands of `provgraph`: `import`, `export`, `lineage`, `dump` and `restore`.
 
-They talk to a running service (`--api`, `--token`, or PROVGRAPH_API / PROVGRAPH_TOKEN), so
-every write takes the API's one write path, with its validation and idempotency.
+`import`, `export` and `lineage` talk to a running service (`--api`, `--token`, or
+PROVGRAPH_API / PROVGRAPH_TOKEN), or with `--direct` to Neo4j through the app run inside the
+command (service/ops/direct.py); either way every write takes the API's one write path,
+with its validation and idempotency. `dump` and `restore` read and write Neo4j directly
+(service/ops/backup.py), found with the settings of `serve`.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from neo4j.exceptions import DriverError, Neo4jError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -25,13 +31,20 @@ from rich.progress import (
 )
 from rich.tree import Tree
 
+from service.ops import backup
 from service.ops.api import ApiError, client, detail_text, get_json
+from service.ops.direct import in_process_api, neo4j_settings
 from service.ops.importer import import_paths
 from service.ops.tree import Branch, lineage_tree, tree_lines
 from service.settings import Settings
 
-COMMANDS = ("import", "export", "lineage")
+COMMANDS = ("import", "export", "lineage", "dump", "restore")
 FORMATS = ("json", "provn", "xml", "ttl", "jsonld")
+
+
+def neo4j_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--data-dir", type=Path, help="local Neo4j data folder, as for serve")
+    command.add_argument("--bolt-port", type=int, help="local Neo4j Bolt port, as for serve")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +57,21 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         command.add_argument(
             "--token", default=os.environ.get("PROVGRAPH_TOKEN"), help="bearer token"
         )
+        command.add_argument(
+            "--direct",
+            action="store_true",
+            help="no running service: talk to Neo4j directly (NEO4J_URI..., else the local "
+            "Neo4j, as serve does) through the API's own code run in this process",
+        )
+        command.add_argument(
+            "--as",
+            dest="caller",
+            default="anonymous",
+            help="with --direct: the caller records are written as (created_by, whose "
+            "idempotency keys); default anonymous, who every caller is on a service "
+            "without tokens",
+        )
+        neo4j_options(command)
 
     importing = commands.add_parser(
         "import",
@@ -72,12 +100,51 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     lineage.add_argument("--depth", type=int)
     api_options(lineage)
 
+    dumping = commands.add_parser(
+        "dump",
+        help="every record with its history and metadata, and the whole graph, into a folder "
+        "of JSON Lines files (Neo4j directly)",
+    )
+    dumping.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    dumping.add_argument(
+        "--page-rows", type=int, default=backup.PAGE_ROWS, help="rows a file (10000)"
+    )
+    neo4j_options(dumping)
+
+    restoring = commands.add_parser("restore", help="a dump into an empty Neo4j (Neo4j directly)")
+    restoring.add_argument("folder", type=Path, metavar="DIR", help="a folder `dump` wrote")
+    restoring.add_argument(
+        "--force",
+        action="store_true",
+        help="restore into a database that is not empty: everything in it is deleted first",
+    )
+    restoring.add_argument(
+        "--page-rows", type=int, default=backup.PAGE_ROWS, help="rows a transaction (10000)"
+    )
+    neo4j_options(restoring)
+
+
+@contextmanager
+def connected(settings: Settings, args: argparse.Namespace) -> Iterator[httpx.Client]:
+    """A client of the running service, or with `--direct` of the app run in this process."""
+    if args.direct:
+        with (
+            neo4j_settings(settings, args.data_dir, args.bolt_port) as direct,
+            in_process_api(direct, args.caller) as http,
+        ):
+            yield http
+        return
+    api = args.api or f"http://{settings.host}:{settings.port}"
+    with client(api, args.token) as http:
+        yield http
+
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    api = args.api or f"http://{settings.host}:{settings.port}"
+    if args.command in ("dump", "restore"):
+        return backup_command(settings, args)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per record sent
     try:
-        with client(api, args.token) as http:
+        with connected(settings, args) as http:
             if args.command == "import":
                 report = import_paths(http, args.paths, jobs=args.jobs, as_json=args.json)
                 return 1 if report.failed else 0
@@ -168,3 +235,36 @@ def _rich(branch: Branch, tree: Tree | None = None) -> Tree:
         sub = tree.add(text + (" [dim](seen above)[/dim]" if child.seen else ""))
         _rich(child, sub)
     return tree
+
+
+def backup_command(settings: Settings, args: argparse.Namespace) -> int:
+    errors = Console(stderr=True, highlight=False)
+    started = time.monotonic()
+    if args.page_rows < 1:
+        print(f"provgraph {args.command}: --page-rows must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        with neo4j_settings(settings, args.data_dir, args.bolt_port) as direct:
+            if args.command == "dump":
+                manifest = backup.dump(direct, args.folder, args.page_rows, errors)
+                counts, files = manifest["counts"], len(manifest["files"])
+                verb = "dumped"
+            else:
+                counts = backup.restore(direct, args.folder, args.force, args.page_rows, errors)
+                files = len(backup.read_manifest(args.folder)["files"])
+                verb = "restored"
+    except backup.BackupError as error:
+        print(f"provgraph {args.command}: {error}", file=sys.stderr)
+        return 2
+    except (DriverError, Neo4jError, OSError) as error:
+        where = settings.neo4j_uri or "the local Neo4j"
+        print(f"provgraph {args.command}: Neo4j at {where}: {error}", file=sys.stderr)
+        return 2
+    what = ", ".join(f"{counts[kind]:,} {kind}" for kind in counts)
+    where = "into" if args.command == "dump" else "from"
+    print(
+        f"{verb} {what} ({files} files) {where} {args.folder} "
+        f"in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,6 +1,7 @@
 """`provgraph import` as a real process against the real app on the real Neo4j: a folder
 of a few hundred mixed files, broken ones among them; a re-run writes nothing; progress
-shows on a terminal (a pseudo-terminal here) and stays out of pipes."""
+shows on a terminal (a pseudo-terminal here) and stays out of pipes; `--direct` (Neo4j
+with serve's settings, no service running) keeps the same rules and the same keys."""
 
 from __future__ import annotations
 
@@ -18,16 +19,18 @@ import httpx
 from neo4j import Driver
 
 import cypher
-from tests.conftest import ServedApp
-from tests.import_corpus import mixed_corpus
-from tests.payloads import model_run
+from tests.conftest import Neo4jUnderTest, ServedApp
+from tests.import_corpus import code_run, mixed_corpus, openlineage_run, provn
+from tests.payloads import model_run, prov_json_document
 
 PROVGRAPH = [sys.executable, "-m", "service.cli"]
 
 
-def provgraph(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def provgraph(
+    *args: str, timeout: float = 900, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*PROVGRAPH, *args], capture_output=True, text=True, timeout=timeout, check=False
+        [*PROVGRAPH, *args], capture_output=True, text=True, timeout=timeout, check=False, env=env
     )
 
 
@@ -144,3 +147,63 @@ def test_an_unreachable_service_stops_the_import(tmp_path: Path) -> None:
     result = provgraph("import", str(tmp_path), "--api", "http://127.0.0.1:9", timeout=120)
     assert result.returncode == 2
     assert "cannot reach" in result.stderr
+
+
+def test_a_direct_import_keeps_the_rules_and_the_keys_of_the_api(
+    served_app: ServedApp,
+    client: httpx.Client,
+    db: Driver,
+    neo4j_server: Neo4jUnderTest,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "direct"
+    folder.mkdir()
+    runs = [json.dumps(model_run(f"direct-{n}")) for n in range(3)]
+    (folder / "runs.jsonl").write_text("\n".join(runs) + "\n")
+    (folder / "doc.json").write_text(json.dumps(prov_json_document(6, prefix="direct")))
+    (folder / "doc.provn").write_text(provn(11))
+    (folder / "code-run.json").write_text(json.dumps(code_run(11, with_uuid=False)))
+    events = "\n".join(json.dumps(e) for e in openlineage_run(11)) + "\n"
+    (folder / "events.ndjson").write_text(events)
+    invalid = model_run("direct-invalid", start_time=20, end_time=10)
+    (folder / "invalid.json").write_text(json.dumps(invalid))
+    clash = model_run("direct-clash")
+    clash["outputs"][0]["dataset_id"] = "10378.1/output-direct-0"
+    (folder / "zz-clash.json").write_text(json.dumps(clash))
+    env = neo4j_server.env()
+
+    # No --api: the app runs inside the command, on the Neo4j NEO4J_URI names.
+    direct = provgraph("import", str(folder), "--direct", "--json", env=env)
+    assert direct.returncode == 1, direct.stderr
+    report = json.loads(direct.stdout)
+    assert report["totals"] == {"written": 9, "unchanged": 0, "failed": 2}
+    assert "invalid.json:1: HTTP 422" in direct.stderr
+    assert "zz-clash.json:1: HTTP 409" in direct.stderr and "output-direct-0" in direct.stderr
+    assert counts(db)["records"] == 9
+    listed = client.get("/runs", params={"limit": 100}).json()["runs"]
+    assert len(listed) == 4  # three model runs, one code run
+    for run in listed:
+        assert client.get(run["record"]).json()["created_by"] == "anonymous"
+
+    # The same files over HTTP, to a service without tokens (every caller is anonymous):
+    # the direct import's idempotency keys are that caller's, so nothing is written.
+    over_http = provgraph("import", str(folder), "--api", served_app.url, "--json")
+    assert json.loads(over_http.stdout)["totals"] == {"written": 0, "unchanged": 9, "failed": 2}
+    assert counts(db)["records"] == 9
+
+    # --as names the caller records are written as.
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "run.json").write_text(json.dumps(model_run("direct-alice")))
+    as_alice = provgraph("import", str(tmp_path / "alice"), "--direct", "--as", "alice", env=env)
+    assert as_alice.returncode == 0, as_alice.stderr
+    runs_now = client.get("/runs", params={"limit": 100}).json()["runs"]
+    newest = [r for r in runs_now if r["id"] not in {run["id"] for run in listed}]
+    assert [client.get(r["record"]).json()["created_by"] for r in newest] == ["alice"]
+
+
+def test_a_direct_import_without_a_reachable_neo4j_stops(tmp_path: Path) -> None:
+    (tmp_path / "run.json").write_text(json.dumps(model_run("no-neo4j")))
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9", "PROVGRAPH_UNAVAILABLE_AFTER": "1"}
+    result = provgraph("import", str(tmp_path), "--direct", timeout=300, env=env)
+    assert result.returncode == 2, result.stderr
+    assert "cannot reach Neo4j at bolt://127.0.0.1:9" in result.stderr

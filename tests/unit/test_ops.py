@@ -1,10 +1,16 @@
-"""The pure parts of the operator commands: reading import files, the lineage tree."""
+"""The pure parts of the operator commands: reading import files, the lineage tree, the
+dump files' lines and checks."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
+from service.ops import backup
 from service.ops.sources import (
     FAIRDP,
     OPENLINEAGE,
@@ -107,3 +113,58 @@ def test_lineage_tree_places_each_node_once() -> None:
     assert lines[0] == "raw [Dataset]"
     assert lines[1] == "├── wasDerivedFrom (by): a [Dataset]"
     assert sum("out [Dataset]" in line for line in lines) == 1
+
+
+def test_dump_lines_keep_neo4j_types_and_refuse_others() -> None:
+    properties = {"seq": 3, "created_at": 1.0, "inputs": ["a", "b"], "ok": True, "empty": []}
+    text = backup.line({"labels": ["Record"], "properties": backup.checked(properties, "r")})
+    back = json.loads(text)["properties"]
+    assert back == properties
+    assert isinstance(back["created_at"], float) and isinstance(back["seq"], int)
+    assert text == backup.line({"properties": properties, "labels": ["Record"]})  # key order
+    with pytest.raises(backup.BackupError, match="property 'when' holds a date value"):
+        backup.checked({"when": datetime.date(2026, 1, 1)}, "record 'x'")
+
+
+def test_restore_batches_are_bounded_by_rows_and_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "nodes-000001.jsonl"
+    path.write_text("".join(backup.line({"n": n, "pad": "x" * 100}) for n in range(25)))
+    assert [len(b) for b in backup.batches(path, 10)] == [10, 10, 5]
+    monkeypatch.setattr(backup, "BATCH_BYTES", 400)  # 4 lines of 117 bytes
+    assert [len(b) for b in backup.batches(path, 10)] == [4, 4, 4, 4, 4, 4, 1]
+    assert [row["n"] for b in backup.batches(path, 10) for row in b] == list(range(25))
+
+
+def test_a_restore_refuses_files_that_are_not_the_ones_dumped(tmp_path: Path) -> None:
+    with pytest.raises(backup.BackupError, match="holds no manifest.json"):
+        backup.read_manifest(tmp_path)
+    data = backup.line({"labels": ["Counter"], "properties": {"name": "code_run", "value": 2}})
+    (tmp_path / "counters-000001.jsonl").write_text(data)
+    entry = {
+        "name": "counters-000001.jsonl",
+        "kind": "counters",
+        "lines": 1,
+        "sha256": hashlib.sha256(data.encode()).hexdigest(),
+    }
+    counts = {"counters": 1, "records": 0, "nodes": 0, "relations": 0, "asserts": 0}
+    manifest = {
+        "format": backup.FORMAT,
+        "version": backup.VERSION,
+        "counts": counts,
+        "files": [entry],
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    backup.verify(tmp_path, backup.read_manifest(tmp_path))
+    (tmp_path / "counters-000001.jsonl").write_text(data.replace("2", "3"))
+    with pytest.raises(backup.BackupError, match="is not the file that was dumped"):
+        backup.verify(tmp_path, manifest)
+    with pytest.raises(backup.BackupError, match="but lists files of"):
+        backup.verify(tmp_path, {**manifest, "counts": {**counts, "counters": 2}})
+    outside = {**entry, "name": "../counters-000001.jsonl"}
+    with pytest.raises(backup.BackupError, match="which no dump writes"):
+        backup.verify(tmp_path, {**manifest, "files": [outside]})
+    (tmp_path / "manifest.json").write_text(json.dumps({**manifest, "version": 99}))
+    with pytest.raises(backup.BackupError, match="format version 1"):
+        backup.read_manifest(tmp_path)
