@@ -30,12 +30,14 @@ from prov_export.values import encode_attributes
 from service.mapping import model_run_graph
 from service.provena.models import ModelRunRecord
 
-CYPHER = Path(__file__).parent / "cypher"
+# The baselines' own statements: what the systems provgraph replaces send, kept apart from
+# the service's `cypher` package.
+STATEMENTS = Path(__file__).parent / "baseline_statements"
 
 
 @cache
 def statement(name: str) -> str:
-    return (CYPHER / f"{name}.cypher").read_text()
+    return (STATEMENTS / f"{name}.cypher").read_text()
 
 
 def rows(records: list[dict[str, Any]], seen: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(metrics.router)
     # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py
-    # checks); its writing routes take `WriterDep` or `AdminDep` on top.
+    # checks); its writing routes take `WriterDep` on top.
     app.include_router(provena_routes.router, dependencies=READ_ACCESS)
     app.include_router(record_routes.router, dependencies=READ_ACCESS)
     app.include_router(fairdp_routes.router, dependencies=READ_ACCESS)

@@ -237,19 +237,10 @@ require_admin = require(Role.admin)
 
 ReaderDep = Annotated[Caller, Depends(require_read)]
 WriterDep = Annotated[Caller, Depends(require_write)]
-AdminDep = Annotated[Caller, Depends(require_admin)]
 
 # For `app.include_router(router, dependencies=READ_ACCESS)`: every data router needs at
-# least `read`; routes that write add `WriterDep`/`AdminDep` to their own parameters.
+# least `read`; routes that write add `WriterDep` to their own parameters.
 READ_ACCESS = [Depends(require_read)]
-
-
-def caller_name(caller: Annotated[Caller, Depends(authenticate)]) -> str:
-    return caller.name
-
-
-CallerDep = Annotated[str, Depends(caller_name)]
-"""The authenticated caller's name (no role check of its own)."""
 
 
 def ensure_may_change(caller: Caller, stored: Mapping[str, Any] | None) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 from prov.identifier import Namespace, QualifiedName
 
 PROV = Namespace("prov", "http://www.w3.org/ns/prov#")
-XSD = Namespace("xsd", "http://www.w3.org/2001/XMLSchema#")
 # provgraph's own attribute vocabulary (model_version, annotations, dataset_type...).
 PROVGRAPH = Namespace("provgraph", "https://w3id.org/provgraph/ns#")
 
@@ -48,10 +47,6 @@ RELATION_TYPES: dict[str, str] = {
     "mentionOf": "MENTION_OF",
 }
 RELATION_NAMES = {neo4j: prov for prov, neo4j in RELATION_TYPES.items()}
-
-# What lineage follows (SPEC §5): dependencies, not responsibility.
-LINEAGE_TYPES = ("USED", "WAS_GENERATED_BY", "WAS_DERIVED_FROM", "WAS_INFORMED_BY")
-AGENT_TYPES = ("WAS_ASSOCIATED_WITH", "WAS_ATTRIBUTED_TO", "ACTED_ON_BEHALF_OF")
 
 
 def utc(epoch_seconds: float) -> datetime.datetime:

@@ -167,9 +167,13 @@ class Store:
             await self._check()
 
     async def _check(self) -> bool:
-        """Ping Neo4j within the unavailability bound; on the first success apply the schema."""
+        """Ping Neo4j within the unavailability bound. When it answers after being away (at
+        start-up, or after a restart, which may be an upgrade) read its version; on the first
+        success apply the schema."""
         try:
             await asyncio.wait_for(self._ping(), self.settings.unavailable_after_s)
+            if not self.available:
+                await asyncio.wait_for(self._read_server(), self.settings.unavailable_after_s)
             if not self.schema_applied:
                 await asyncio.wait_for(self._apply_schema(), 60)
         except (TimeoutError, DriverError, Neo4jError, OSError) as error:
@@ -193,6 +197,12 @@ class Store:
         return True
 
     async def _ping(self) -> None:
+        assert self.driver is not None
+        await self.driver.execute_query(
+            cypher.load("health/ping"), database_=self.settings.neo4j_database
+        )
+
+    async def _read_server(self) -> None:
         assert self.driver is not None
         records, _, _ = await self.driver.execute_query(
             cypher.load("health/server_version"), database_=self.settings.neo4j_database
