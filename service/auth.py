@@ -19,7 +19,6 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,9 +26,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
-from service.records import repository
 from service.settings import Settings
-from service.store import Store
 
 log = logging.getLogger("provgraph.auth")
 
@@ -242,21 +239,3 @@ WriterDep = Annotated[Caller, Depends(require_write)]
 # least `read`; routes that write add `WriterDep` to their own parameters.
 READ_ACCESS = [Depends(require_read)]
 
-
-def ensure_may_change(caller: Caller, stored: Mapping[str, Any] | None) -> None:
-    """Writers update and delete their own records; anyone else's needs admin. A missing
-    record passes: the service answers 404 for it."""
-    if stored is None or caller.role >= Role.admin:
-        return
-    owner = stored.get("created_by")
-    if owner != caller.name:
-        raise HTTPException(
-            403,
-            detail=f"record {stored.get('id')!r} was created by {owner!r}; changing or "
-            f"deleting another caller's record needs the admin role ({caller.name!r} has "
-            f"{caller.role.name}).",
-        )
-
-
-async def ensure_may_change_record(store: Store, caller: Caller, record_id: str) -> None:
-    ensure_may_change(caller, await store.read(repository.get_record, record_id))

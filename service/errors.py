@@ -16,6 +16,12 @@ class NotFound(ProvgraphError):
     status_code = 404
 
 
+class Forbidden(ProvgraphError):
+    """The caller is known but may not do this (their role, or another caller's record)."""
+
+    status_code = 403
+
+
 class Conflict(ProvgraphError):
     status_code = 409
 

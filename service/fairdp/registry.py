@@ -20,6 +20,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel
 
+from service.auth import Caller
 from service.errors import BadRequest, Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import mapping, refs
 from service.fairdp import repository as registry_repository
@@ -215,10 +216,12 @@ async def _patch(
     resource: Resource,
     seq: int,
     resolved: Resolved,
-    caller: str,
+    caller: Caller,
 ) -> dict[str, Any]:
-    stored = await repository.get_by_seq(tx, resource.kind, seq)
-    if stored is None:
+    found = await repository.get_by_seq(tx, resource.kind, seq)
+    # Locked and checked (403) before anything else answers (a 409, say).
+    stored = found and await repository.get_for_change(tx, found["id"], caller)
+    if not stored:
         raise NotFound(f"no {resource.name} with id {seq}")
     body = _body(stored) | resolved.body
     props = {k: v for k, v in stored.items() if k.startswith("field_")} | resolved.props
@@ -230,10 +233,10 @@ async def _patch(
         resource.kind,
         graph,
         json.dumps(body),
-        caller,
+        caller.name,
         extra={"seq": seq, "unique_key": key, **props},
     )
-    return await repository.replace_record(tx, new, f"PATCH /api/{resource.name}/")
+    return await repository.replace_record(tx, new, f"PATCH /api/{resource.name}/", caller)
 
 
 async def patch(
@@ -241,12 +244,12 @@ async def patch(
     resource: Resource,
     seq: int,
     sent: BaseModel,
-    caller: str,
+    caller: Caller,
     root: str,
     users: set[str],
 ) -> dict[str, Any]:
     """The given fields replace the stored ones; earlier versions stay in the record's
-    history (`GET /records/api/<resource>/<id>/`)."""
+    history (`GET /records/api/<resource>/<id>/`). Another caller's needs admin (403)."""
     given = sent.model_dump(mode="json", exclude_unset=True)
     resolved = resolve(resource, given, root, users)
     if "uuid" not in given:

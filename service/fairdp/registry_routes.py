@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from service.auth import ANONYMOUS, TokensDep, WriterDep, ensure_may_change
+from service.auth import ANONYMOUS, TokensDep, WriterDep
 from service.deps import StoreDep, get_settings
 from service.errors import BadRequest, NotFound
 from service.fairdp import refs, registry
@@ -118,9 +118,8 @@ def _add_routes(resource: Resource) -> None:
         caller: WriterDep,
         users: UsersDep,
     ) -> dict[str, Any]:
-        ensure_may_change(caller, await registry.get(store, resource, seq))
         root = root_of(request)
-        stored = await registry.patch(store, resource, seq, body, caller.name, root, users)
+        stored = await registry.patch(store, resource, seq, body, caller, root, users)
         return view(root, resource, *await registry.with_reverse(store, resource, stored))
 
     fields = ", ".join(resource.body.model_fields)

@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
 
+from service.auth import Caller
 from service.errors import Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import refs
 from service.fairdp import repository as registry_repository
@@ -153,23 +154,28 @@ async def list_code_runs(
     return await store.read(repository.list_code_runs, filters, before, limit)
 
 
-async def _replace(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[str, Any]:
+async def _replace(
+    tx: AsyncManagedTransaction, to_write: RecordToWrite, caller: Caller
+) -> dict[str, Any]:
+    await repository.get_for_change(tx, to_write.id, caller)  # 403 before any other answer
     await _link_and_map(tx, to_write)
-    return await repository.replace_record(tx, to_write, "PATCH /api/code_run/")
+    return await repository.replace_record(tx, to_write, "PATCH /api/code_run/", caller)
 
 
 async def patch_code_run(
-    store: Store, seq: int, patch: CodeRunPatch, caller: str, root: str
+    store: Store, seq: int, patch: CodeRunPatch, caller: Caller, root: str
 ) -> dict[str, Any]:
-    """The given fields replace the stored ones (lists too, as the registry does)."""
+    """The given fields replace the stored ones (lists too, as the registry does). Another
+    caller's run needs the admin role (403)."""
     stored = await get_code_run(store, seq)
     body = json.loads(stored["body"]) | patch.model_dump(by_alias=True, exclude_unset=True)
     run = localise(CodeRunIn.model_validate(body), root)
-    to_write = _to_write(run, stored["id"], caller)
+    to_write = _to_write(run, stored["id"], caller.name)
     to_write.extra["seq"] = seq
-    return await store.write(_replace, to_write)
+    return await store.write(_replace, to_write, caller)
 
 
-async def delete_code_run(store: Store, seq: int) -> None:
+async def delete_code_run(store: Store, seq: int, caller: Caller) -> None:
+    """Another caller's run needs the admin role (403)."""
     stored = await get_code_run(store, seq)
-    await store.write(repository.delete_record, stored["id"], KIND, False)
+    await store.write(repository.delete_record, stored["id"], KIND, False, caller)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+from service.auth import Caller
 from service.errors import Conflict, InvalidInput
 from service.export import prov_json
 from service.graph import ProvGraph
@@ -114,13 +115,17 @@ async def register_batch(
 
 
 async def update_model_run(
-    store: Store, run_id: str, reason: str, record: ModelRunRecord, caller: str
+    store: Store, run_id: str, reason: str, record: ModelRunRecord, caller: Caller
 ) -> tuple[ProvenanceRecordInfo, int]:
+    """The run's new version; another caller's run needs the admin role (403)."""
     graph = model_run_graph(record, run_id)
-    new = RecordToWrite(run_id, KIND, graph, _body(record), caller)
-    updated = await store.write(repository.replace_record, new, reason)
+    new = RecordToWrite(run_id, KIND, graph, _body(record), caller.name)
+    updated = await store.write(repository.replace_record, new, reason, caller)
     return record_info(store.settings, run_id, record, graph), int(updated["version"])
 
 
-async def delete_model_run(store: Store, record_id: str, trial: bool) -> list[dict[str, Any]]:
-    return await store.write(repository.delete_record, record_id, KIND, trial)
+async def delete_model_run(
+    store: Store, record_id: str, trial: bool, caller: Caller
+) -> list[dict[str, Any]]:
+    """Another caller's run needs the admin role (403), in trial mode too."""
+    return await store.write(repository.delete_record, record_id, KIND, trial, caller)

@@ -18,7 +18,8 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from prov_export.values import decode_attributes, encode_attributes
-from service.errors import Conflict, NotFound
+from service.auth import Caller, Role
+from service.errors import Conflict, Forbidden, NotFound
 from service.graph import ProvGraph, kinds_conflict
 from service.store import fetch
 
@@ -198,6 +199,31 @@ async def get_record(tx: AsyncManagedTransaction, record_id: str) -> dict[str, A
     return rows[0]["record"] if rows else None
 
 
+def ensure_may_change(caller: Caller, stored: dict[str, Any]) -> None:
+    """Writers replace and delete their own records; anyone else's needs admin."""
+    owner = stored.get("created_by")
+    if caller.role < Role.admin and owner != caller.name:
+        raise Forbidden(
+            f"record {stored.get('id')!r} was created by {owner!r}; changing or deleting "
+            f"another caller's record needs the admin role ({caller.name!r} has "
+            f"{caller.role.name})."
+        )
+
+
+async def get_for_change(
+    tx: AsyncManagedTransaction, record_id: str, caller: Caller
+) -> dict[str, Any] | None:
+    """The record `caller` is about to replace or delete, locked for the rest of the
+    transaction, after checking they may (403); None when there is no such record. Checked
+    here, in the transaction that writes, so no other change slips in between."""
+    rows = await fetch(tx, "records/get_for_change", id=record_id)
+    if not rows:
+        return None
+    stored: dict[str, Any] = rows[0]["record"]
+    ensure_may_change(caller, stored)
+    return stored
+
+
 # Provena's DiffActionType codes, kept beside a readable name.
 REMOVE_NODE, REMOVE_LINK, REMOVE_RECORD_FROM_LINK, REMOVE_RECORD_FROM_NODE = "2", "4", "5", "6"
 
@@ -242,10 +268,11 @@ async def retract(tx: AsyncManagedTransaction, record_id: str) -> None:
 
 
 async def delete_record(
-    tx: AsyncManagedTransaction, record_id: str, kind: str | None, trial: bool
+    tx: AsyncManagedTransaction, record_id: str, kind: str | None, trial: bool, caller: Caller
 ) -> list[dict[str, Any]]:
-    """Take a record (of `kind`, or of any kind when None) out of the graph; its diff."""
-    record = await get_record(tx, record_id)
+    """Take a record (of `kind`, or of any kind when None) out of the graph; its diff. Only
+    its creator or an admin may (403)."""
+    record = await get_for_change(tx, record_id, caller)
     if record is None or (kind is not None and record["kind"] != kind):
         what = f"{kind.replace('_', ' ')} record" if kind else "record"
         raise NotFound(f"no {what} with id {record_id!r}")
@@ -257,11 +284,12 @@ async def delete_record(
 
 
 async def replace_record(
-    tx: AsyncManagedTransaction, new: RecordToWrite, reason: str
+    tx: AsyncManagedTransaction, new: RecordToWrite, reason: str, caller: Caller
 ) -> dict[str, Any]:
     """A new version of a record: its old graph is retracted, the new one written, the old
-    body and the reason kept in the record's history."""
-    old = await get_record(tx, new.id)
+    body and the reason kept in the record's history. Only the record's creator or an admin
+    may (403)."""
+    old = await get_for_change(tx, new.id, caller)
     if old is None or old["kind"] != new.kind:
         raise NotFound(f"no {new.kind.replace('_', ' ')} record with id {new.id!r}")
     await retract(tx, new.id)

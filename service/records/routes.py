@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from service.auth import WriterDep, ensure_may_change_record
+from service.auth import WriterDep
 from service.deps import StoreDep
 from service.records import service
 
@@ -35,6 +35,5 @@ async def delete_record(
     `POST /model_run/delete` answers (Provena's `action_type` codes: 2 remove node, 4
     remove link, 5/6 take this record off a link/node others still assert); with
     `dry_run=true` it is the planned diff and nothing changes."""
-    await ensure_may_change_record(store, caller, record_id)
-    diff = await service.delete_record(store, record_id, dry_run)
+    diff = await service.delete_record(store, record_id, dry_run, caller)
     return RecordDeleted(id=record_id, dry_run=dry_run, diff=diff)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
+from service.auth import Caller
 from service.errors import AlreadyExists, ContentTooLarge, NotFound
 from service.ops.metrics import records_written
 from service.records import repository
@@ -65,10 +66,13 @@ async def _write_one(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> No
     await repository.write_new_records(tx, [to_write])
 
 
-async def delete_record(store: Store, record_id: str, dry_run: bool) -> list[dict[str, Any]]:
+async def delete_record(
+    store: Store, record_id: str, dry_run: bool, caller: Caller
+) -> list[dict[str, Any]]:
     """Delete any record (model run, code run, imported document): only what no other
-    record asserts goes. The diff is Provena's (see `repository.plan_retraction`)."""
-    return await store.write(repository.delete_record, record_id, None, dry_run)
+    record asserts goes. The diff is Provena's (see `repository.plan_retraction`). Another
+    caller's record needs the admin role (403)."""
+    return await store.write(repository.delete_record, record_id, None, dry_run, caller)
 
 
 async def get_record(store: Store, record_id: str) -> dict[str, Any]:

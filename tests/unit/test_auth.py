@@ -11,7 +11,9 @@ from fastapi.routing import iter_route_contexts
 
 from service import auth
 from service.app import create_app
-from service.auth import Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
+from service.auth import Caller, Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
+from service.errors import Forbidden
+from service.records import repository
 from service.settings import Settings
 
 # What anyone may call: health, metrics (counts, no graph data) and the API's documentation.
@@ -102,6 +104,14 @@ def test_open_mode_refuses_any_other_address(host: str) -> None:
 
 def test_roles_are_ordered() -> None:
     assert Role.read < Role.write < Role.admin
+
+
+def test_only_the_creator_or_an_admin_may_change_a_record() -> None:
+    stored = {"id": "r1", "created_by": "alice"}
+    repository.ensure_may_change(Caller("alice", Role.write), stored)
+    repository.ensure_may_change(Caller("boss", Role.admin), stored)
+    with pytest.raises(Forbidden, match="created by 'alice'"):
+        repository.ensure_may_change(Caller("bob", Role.write), stored)
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
