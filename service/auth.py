@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
+from service.errors import Forbidden, Unauthorized
 from service.settings import Settings
 
 log = logging.getLogger("provgraph.auth")
@@ -172,11 +173,6 @@ def get_tokens(request: Request) -> TokenTable:
 TokensDep = Annotated[TokenTable, Depends(get_tokens)]
 
 
-def _unauthorized(detail: str, error: str | None = None) -> HTTPException:
-    challenge = 'Bearer realm="provgraph"' + (f', error="{error}"' if error else "")
-    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": challenge})
-
-
 def authenticate(
     request: Request,
     tokens: TokensDep,
@@ -189,20 +185,20 @@ def authenticate(
     if not header and request.app.state.settings.anonymous_read:
         return Caller(ANONYMOUS, Role.read)  # PROVGRAPH_ANONYMOUS_READ: reads need no token
     if not header:
-        raise _unauthorized(
+        raise Unauthorized(
             "Authentication required: send 'Authorization: Bearer <token>' or "
             "'Authorization: token <key>'."
         )
     scheme, _, presented = header.strip().partition(" ")
     presented = presented.strip()
     if scheme.lower() not in ("bearer", "token") or not presented:
-        raise _unauthorized(
+        raise Unauthorized(
             "The Authorization header must be 'Bearer <token>' or 'token <key>'.",
             "invalid_request",
         )
     token = tokens.find(presented)
     if token is None:
-        raise _unauthorized("The token is not valid.", "invalid_token")
+        raise Unauthorized("The token is not valid.", "invalid_token")
     return Caller(token.name, token.role)
 
 
@@ -216,11 +212,10 @@ def require(role: Role) -> Any:
     def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
         if caller.role < role and not request.headers.get("authorization"):
             # An anonymous reader (PROVGRAPH_ANONYMOUS_READ) is asked for a token.
-            raise _unauthorized(f"This needs the {role.name} role: send a token.")
+            raise Unauthorized(f"This needs the {role.name} role: send a token.")
         if caller.role < role:
-            raise HTTPException(
-                403,
-                detail=f"{caller.name!r} has the {caller.role.name} role; this needs {role.name}.",
+            raise Forbidden(
+                f"{caller.name!r} has the {caller.role.name} role; this needs {role.name}."
             )
         return caller
 
@@ -238,4 +233,3 @@ WriterDep = Annotated[Caller, Depends(require_write)]
 # For `app.include_router(router, dependencies=READ_ACCESS)`: every data router needs at
 # least `read`; routes that write add `WriterDep` to their own parameters.
 READ_ACCESS = [Depends(require_read)]
-

@@ -35,6 +35,7 @@ from service.errors import (
     ProvgraphError,
     QueryTimeout,
     Unavailable,
+    field_error,
 )
 from service.ops.metrics import NEO4J_QUERY
 from service.settings import Settings
@@ -78,12 +79,11 @@ def neo4j_error(error: Neo4jError, mode: str, timeout: float) -> ProvgraphError:
     if "too large to index" in message:
         return InvalidInput(
             [
-                {
-                    "type": "value_too_large",
-                    "loc": ["body"],
-                    "msg": "a value is too large for Neo4j to index (ids are at most 4096 "
-                    "bytes of UTF-8)",
-                }
+                field_error(
+                    (),
+                    "a value is too large for Neo4j to index (ids are at most 4096 bytes of UTF-8)",
+                    "value_too_large",
+                )
             ]
         )
     if isinstance(error, TransientError):
@@ -100,7 +100,7 @@ def packing_error(error: UnicodeEncodeError | OverflowError) -> InvalidInput:
         msg = "a text holds a lone surrogate, which is not valid Unicode"
     else:
         msg = "a number does not fit in 64 bits"
-    return InvalidInput([{"type": "value_error", "loc": ["body"], "msg": msg}])
+    return InvalidInput([field_error((), msg)])
 
 
 def is_out_of_memory(error: Neo4jError) -> bool:

@@ -12,7 +12,7 @@ from prov.identifier import Identifier, QualifiedName
 from prov.model import Literal
 
 from prov_export.values import decode_attributes
-from service.errors import BadRequest, InvalidInput, NotFound
+from service.errors import BadRequest, InvalidInput, NotFound, field_error
 from service.graph import ACTIVITY, AGENT, ENTITY, PROV_CLASSES, RELATION_NAMES, NodeRef, utc
 from service.lineage import repository
 from service.lineage.models import (
@@ -223,11 +223,9 @@ def checked_types(values: Iterable[str]) -> tuple[str, ...]:
     if unknown:
         raise InvalidInput(
             [
-                {
-                    "type": "value_error",
-                    "loc": ["query", "types"],
-                    "msg": f"unknown type {value!r}; use any of {choices}",
-                }
+                field_error(
+                    ("types",), f"unknown type {value!r}; use any of {choices}", where="query"
+                )
                 for value in unknown
             ]
         )
@@ -245,15 +243,8 @@ def parse_time(name: str, value: str | None) -> float | None:
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["query", name],
-                    "msg": f"{value!r} is neither epoch seconds nor an ISO 8601 time",
-                }
-            ]
-        ) from None
+        problem = f"{value!r} is neither epoch seconds nor an ISO 8601 time"
+        raise InvalidInput([field_error((name,), problem, where="query")]) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.timestamp()

@@ -2,14 +2,14 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media_type, get_format
 from service.auth import Caller, ReaderDep, Role, WriterDep
 from service.deps import IdempotencyKey, StoreDep
-from service.errors import BadRequest, ProvgraphError
+from service.errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from service.fairdp.refs import to_node
 from service.prov import service
 
@@ -20,14 +20,6 @@ Scope = Literal["record", "upstream", "downstream", "both", "all"]
 IMPORT_MEDIA_TYPES: dict[str, Format] = {
     media_type: f for f in FORMATS.values() for media_type in (f.media_type, *f.aliases)
 } | {"application/provenance+json": FORMATS["json"]}
-
-
-class NotAcceptable(ProvgraphError):
-    status_code = 406
-
-
-class UnsupportedMediaType(ProvgraphError):
-    status_code = 415
 
 
 def export_format(format_name: str | None, accept: str | None) -> Format:
@@ -59,9 +51,7 @@ def import_format(content_type: str | None) -> Format:
 def may_read_whole_graph(caller: Caller) -> None:
     # Whole-graph operations are the admin's (service.auth); one record or lineage is a read.
     if caller.role < Role.admin:
-        raise HTTPException(
-            403, detail=f"{caller.name!r} has the {caller.role.name} role; scope=all needs admin."
-        )
+        raise Forbidden(f"{caller.name!r} has the {caller.role.name} role; scope=all needs admin.")
 
 
 @router.get(
@@ -110,6 +100,7 @@ IMPORT_BODY = {
         "content": {media_type: {} for media_type in IMPORT_MEDIA_TYPES},
     }
 }
+
 
 @router.post(
     "/prov",

@@ -27,7 +27,14 @@ from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
 from prov_export.values import encode_attributes
-from service.errors import BadRequest, Conflict, ContentTooLarge, InvalidInput, NotFound
+from service.errors import (
+    BadRequest,
+    Conflict,
+    ContentTooLarge,
+    InvalidInput,
+    NotFound,
+    field_error,
+)
 from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
@@ -214,7 +221,7 @@ def _dictionary_refusal(used: list[str]) -> str:
 
 
 def _body_error(msg: str, kind: str) -> dict[str, Any]:
-    return {"type": kind, "loc": ["body"], "msg": msg}
+    return field_error((), msg, kind)
 
 
 def document_graph(document: ProvDocument, store: Store, record_id: str) -> ProvGraph:

@@ -90,4 +90,3 @@ def test_an_admin_delete_waits_for_the_update_and_then_takes_it(
     assert not finished_early
     assert updated["version"] == 2
     assert isinstance(deleted, list) and deleted, deleted
-
