@@ -102,6 +102,29 @@ def patch_model(body: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
+def view_model(resource: Resource) -> type[BaseModel]:
+    """The answer's shape for a resource (`view`): read-only fields, the writable ones with
+    links as URLs, and the links that point here from other resources."""
+    fields: dict[str, Any] = {
+        "url": (str, ...),
+        "last_updated": (str, ...),
+        "updated_by": (str, ...),
+    }
+    for name, info in resource.body.model_fields.items():
+        if name in resource.links:
+            fields[name] = (list[str] if resource.is_list(name) else str | None, ...)
+        elif name == "uuid":
+            fields[name] = (str | None, ...)  # stored as text, answered as sent
+        else:
+            fields[name] = (info.annotation, ...)
+    for name, (_, _, many) in resource.reverse.items():
+        fields[name] = (list[str] if many else str | None, ...)
+    model: type[BaseModel] = create_model(
+        f"{resource.body.__name__.removesuffix('In')}View", **fields
+    )
+    return model
+
+
 @dataclass(frozen=True)
 class Resource:
     name: str  # the path segment under /api/

@@ -173,9 +173,6 @@ class Imported:
     edges: int
     created: bool
 
-    def answer(self) -> dict[str, Any]:
-        return {"id": self.id, "nodes": self.nodes, "edges": self.edges}
-
 
 def parse_document(text: str, fmt: Format) -> ProvDocument:
     """The document a request body holds; a 422 saying what is wrong when it holds none."""

@@ -11,6 +11,7 @@ from service.auth import Caller
 from service.errors import AlreadyExists, ContentTooLarge, NotFound
 from service.ops.metrics import records_written
 from service.records import repository
+from service.records.models import RecordView
 from service.records.repository import RecordToWrite
 from service.store import Store, TransactionTooLarge, Work
 
@@ -75,22 +76,22 @@ async def delete_record(
     return await store.write(repository.delete_record, record_id, None, dry_run, caller)
 
 
-async def get_record(store: Store, record_id: str) -> dict[str, Any]:
+async def get_record(store: Store, record_id: str) -> RecordView:
     stored = await store.read(repository.get_record, record_id)
     if stored is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return {
-        "id": stored["id"],
-        "kind": stored["kind"],
-        "version": stored["version"],
-        "created_at": stored["created_at"],
-        "created_by": stored["created_by"],
-        "updated_at": stored.get("updated_at"),
-        "updated_by": stored.get("updated_by"),
-        "content_hash": stored["content_hash"],
-        "record": _submitted(stored),
-        "history": json.loads(stored["history"]),
-    }
+    return RecordView(
+        id=stored["id"],
+        kind=stored["kind"],
+        version=stored["version"],
+        created_at=stored["created_at"],
+        created_by=stored["created_by"],
+        updated_at=stored.get("updated_at"),
+        updated_by=stored.get("updated_by"),
+        content_hash=stored["content_hash"],
+        record=_submitted(stored),
+        history=json.loads(stored["history"]),
+    )
 
 
 def _submitted(stored: dict[str, Any]) -> Any:
