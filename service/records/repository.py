@@ -20,7 +20,7 @@ from neo4j import AsyncManagedTransaction
 from prov_export.values import decode_attributes, encode_attributes
 from service.auth import Caller, Role
 from service.errors import Conflict, Forbidden, NotFound
-from service.graph import ProvGraph, kinds_conflict
+from service.graph import ProvGraph, Relation, kinds_conflict
 from service.store import fetch
 
 CHUNK_ROWS = 5000
@@ -116,7 +116,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         for edge in graph.edges
     ]
     await fetch_chunked(tx, "records/merge_edges", "edges", edges)
-    generated = sorted({e["source"] for e in edges if e["type"] == "WAS_GENERATED_BY"})
+    generated = sorted({e["source"] for e in edges if e["type"] == Relation.WAS_GENERATED_BY})
     if generated:
         await _check_unique_generation(tx, generated, {e["record"] for e in edges})
 

@@ -11,11 +11,10 @@ from pydantic import BaseModel
 
 from service.deps import StoreDep
 from service.errors import BadRequest
-from service.graph import utc
+from service.graph import RUN_DIALECTS, utc
 from service.store import fetch
 
 router = APIRouter(tags=["runs"])
-DIALECTS = {"ModelRun": "provena", "CodeRun": "fair-data-pipeline"}
 
 
 class Run(BaseModel):
@@ -75,13 +74,14 @@ async def list_runs(
         "after_time": after_time,
         "after_id": after_id,
         "limit": limit,
+        "kinds": list(RUN_DIALECTS),
     }
     rows = await store.read(_list_runs, params)
     runs = [
         Run(
             id=row["id"],
             kind=row["kind"],
-            dialect=DIALECTS[row["kind"]],
+            dialect=RUN_DIALECTS[row["kind"]],
             label=row["label"],
             start_time=_time(row["start_time"]),
             end_time=_time(row["end_time"]),
