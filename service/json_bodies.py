@@ -17,7 +17,8 @@ WITH_BODY = {"POST", "PUT", "PATCH"}
 
 
 def is_json(scope: Scope) -> bool:
-    content_type = dict(scope.get("headers") or []).get(b"content-type", b"").decode("latin-1")
+    headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
+    content_type = headers.get(b"content-type", b"").decode("latin-1")
     media_type = content_type.split(";")[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
 
