@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from neo4j import Driver, Query
+from neo4j import Driver, ManagedTransaction, Query
 from neo4j.exceptions import Neo4jError
 from prov.model import ProvDocument
 
@@ -86,12 +86,12 @@ def raw_driver(driver: Driver, records: list[dict[str, Any]], batch: int = 500) 
     started = time.perf_counter()
     with driver.session() as session:
         for chunk in chunks:
-            session.execute_write(
-                lambda tx, chunk=chunk: [
+
+            def create(tx: ManagedTransaction, chunk: dict[str, Any] = chunk) -> None:
+                for name in ("records", "nodes", "asserts", "edges"):
                     tx.run(statement(f"raw_create_{name}"), {name: chunk[name]}).consume()
-                    for name in ("records", "nodes", "asserts", "edges")
-                ]
-            )
+
+            session.execute_write(create)
     return time.perf_counter() - started
 
 
@@ -203,8 +203,8 @@ def main() -> int:
     seconds = time.perf_counter() - started
     result = {
         "seconds": seconds,
-        "records": len(doc.get_records()),
-        "bytes": len(text.encode()),
+        "records": len(list(doc.get_records())),
+        "bytes": len(text.encode()) if text else 0,
         "rss_before_mib": before_kib / 1024,
         "peak_rss_mib": rss_kib("VmHWM") / 1024,
     }

@@ -83,7 +83,12 @@ def layout_figures(url: str, api: httpx.Client) -> dict[str, Any]:
 
     from tests.browser import WatchedPage, find_chromium
 
-    params = {"id": ROOT_DATASET, "direction": "upstream", "depth": 10, "limit": 5000}
+    params: dict[str, str | int] = {
+        "id": ROOT_DATASET,
+        "direction": "upstream",
+        "depth": 10,
+        "limit": 5000,
+    }
     python_ms = []
     for _ in range(REPEATS):
         started = time.perf_counter()
@@ -158,7 +163,8 @@ def search_figures(api: httpx.Client, nodes: int, queries: int) -> dict[str, Any
             times.append((time.perf_counter() - t0) * 1000)
             answer.raise_for_status()
             hits.append(len(answer.json()["nodes"]))
-        figures["rows"][name] = {"p50": median(times), "p99": p99(times), "hits": median(hits)}
+        found = median([float(hit) for hit in hits])
+        figures["rows"][name] = {"p50": median(times), "p99": p99(times), "hits": found}
     seeks = []
     for dataset in datasets:
         t0 = time.perf_counter()

@@ -29,16 +29,20 @@ class ItemCategory(StrEnum):
     ENTITY = "ENTITY"
 
 
-ItemSubType = StrEnum(
-    "ItemSubType",
-    [
-        (value, value)
-        for value in (
-            "WORKFLOW_RUN MODEL_RUN STUDY CREATE VERSION PERSON ORGANISATION SOFTWARE MODEL "
-            "WORKFLOW_TEMPLATE MODEL_RUN_WORKFLOW_TEMPLATE DATASET DATASET_TEMPLATE"
-        ).split()
-    ],
-)
+class ItemSubType(StrEnum):
+    WORKFLOW_RUN = "WORKFLOW_RUN"
+    MODEL_RUN = "MODEL_RUN"
+    STUDY = "STUDY"
+    CREATE = "CREATE"
+    VERSION = "VERSION"
+    PERSON = "PERSON"
+    ORGANISATION = "ORGANISATION"
+    SOFTWARE = "SOFTWARE"
+    MODEL = "MODEL"
+    WORKFLOW_TEMPLATE = "WORKFLOW_TEMPLATE"
+    MODEL_RUN_WORKFLOW_TEMPLATE = "MODEL_RUN_WORKFLOW_TEMPLATE"
+    DATASET = "DATASET"
+    DATASET_TEMPLATE = "DATASET_TEMPLATE"
 
 
 class Strict(BaseModel):
@@ -406,13 +410,14 @@ def test_a_query_past_its_timeout_answers_504_and_the_server_keeps_serving(
 
 def plan_operators(db: Driver, name: str) -> list[str]:
     params = {"id": "x", "frontier": ["x"], "ids": ["x"], "source": "x", "target": "y"}
-    _, summary, _ = db.execute_query("EXPLAIN " + cypher.load(name), max_depth=5, **params)
+    _, summary, _ = db.execute_query("EXPLAIN " + cypher.load(name), {**params, "max_depth": 5})
 
     def walk(plan: dict[str, Any]) -> Iterator[str]:
         yield plan["operatorType"].split("@")[0]
         for child in plan.get("children", []):
             yield from walk(child)
 
+    assert summary.plan is not None
     return list(walk(summary.plan))
 
 

@@ -213,7 +213,7 @@ def test_store_maps_what_neo4j_and_the_driver_refuse(test_settings: Settings, db
     async def attempts() -> list[Exception]:
         store = Store(test_settings)
         await store.open()
-        found = []
+        found: list[Exception] = []
         try:
             for to_write in (record("\U0001f9ec" * 2100), record("a\ud800")):
                 try:

@@ -3,6 +3,7 @@ answers' shape, and the PROV graphs of objects, components and data products."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -166,7 +167,7 @@ def test_a_data_product_version_specialises_its_product_and_its_object_it() -> N
 
 def test_a_code_run_keeps_registry_kinds_and_a_regenerated_output_is_an_influence() -> None:
     run = CodeRunIn(
-        run_date="2024-01-01T00:00:00Z",
+        run_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
         submission_script="api/object/1/",
         inputs=["api/object_component/2/"],
         outputs=["api/object_component/3/", "https://elsewhere.example/x"],
