@@ -12,15 +12,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 from neo4j import Driver
 
-import cypher
 from tests.conftest import ServedApp
 from tests.import_corpus import mixed_corpus
 from tests.payloads import model_run
+from tests.stored import counts
 
 PROVGRAPH = [sys.executable, "-m", "service.cli"]
 
@@ -29,11 +28,6 @@ def provgraph(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[s
     return subprocess.run(
         [*PROVGRAPH, *args], capture_output=True, text=True, timeout=timeout, check=False
     )
-
-
-def counts(db: Driver) -> dict[str, Any]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
 
 
 def test_import_of_a_mixed_folder_then_a_rerun_that_writes_nothing(

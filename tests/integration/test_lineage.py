@@ -17,6 +17,7 @@ import cypher
 from service.settings import Settings
 from tests.conftest import ServedApp
 from tests.payloads import model_run
+from tests.requests import register
 
 # ------------------------------------------------------------------ Provena's client models
 # Mirrors of ProvenaInterfaces' strict enums and the python client's parse of
@@ -117,12 +118,6 @@ def run_record(
     else:
         body.pop("study_id")
     return body
-
-
-def register(client: httpx.Client, body: dict[str, Any]) -> str:
-    response = client.post("/model_run/register", json=body)
-    assert response.status_code == 200, response.text
-    return str(response.json()["record_info"]["id"])
 
 
 def chain(client: httpx.Client, runs: int) -> list[str]:

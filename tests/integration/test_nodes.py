@@ -4,14 +4,12 @@ import httpx
 from neo4j import Driver
 from prov.model import ProvDocument
 
-from tests import prov_documents
+from tests import prov_documents, requests
 from tests.payloads import model_run, seed_code_run
 
 
 def register(client: httpx.Client, n: int | str, **changes: object) -> str:
-    response = client.post("/model_run/register", json=model_run(n, **changes))
-    assert response.status_code == 200, response.text
-    return str(response.json()["record_info"]["id"])
+    return requests.register(client, model_run(n, **changes))
 
 
 def ids(answer: httpx.Response) -> list[str]:

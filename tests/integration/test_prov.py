@@ -16,11 +16,11 @@ from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvActivity, ProvAssociation, ProvDocument, ProvRecord
 from prov.tests import examples
 
-import cypher
 from prov_export.document import documents_equal
 from prov_export.formats import FORMATS, get_format
 from tests import prov_documents
 from tests.payloads import model_run, seed_code_run
+from tests.stored import counts
 
 LOSSLESS = ("json", "provn", "xml")
 
@@ -33,11 +33,6 @@ def _quiet_prov() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-def counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
 
 
 def parse(response: httpx.Response, fmt: str) -> ProvDocument:

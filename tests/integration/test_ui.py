@@ -24,6 +24,7 @@ from tests import prov_documents
 from tests.browser import NoChromium, WatchedPage, find_chromium
 from tests.conftest import ServedApp
 from tests.payloads import model_run
+from tests.requests import register
 
 TIMEOUT_MS = 60_000
 
@@ -127,12 +128,6 @@ def ui(
     page.api.close()
     assert page.watched.errors == [], "console errors in the page"
     assert page.watched.external == [], "the page asked for something beyond loopback"
-
-
-def register(api: httpx.Client, body: dict[str, Any]) -> str:
-    response = api.post("/model_run/register", json=body)
-    assert response.status_code == 200, response.text
-    return str(response.json()["record_info"]["id"])
 
 
 def chain(api: httpx.Client) -> dict[str, str]:
