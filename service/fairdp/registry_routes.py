@@ -103,7 +103,7 @@ def _add_routes(resource: Resource) -> None:
         count, page = await registry.list_page(store, resource, found, cursor, page_size)
         next_link = None
         if page and len(page) == page_size:
-            next_link = str(request.url.include_query_params(cursor=page[-1][0]["seq"]))
+            next_link = str(request.url.include_query_params(cursor=page[-1][0].seq))
         results = [view(root, resource, stored, reverse) for stored, reverse in page]
         return {"count": count, "next": next_link, "previous": None, "results": results}
 

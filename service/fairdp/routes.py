@@ -1,7 +1,7 @@
 """FAIR Data Pipeline registry paths: `/api/code_run/`."""
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -14,6 +14,7 @@ from service.fairdp import refs, rocrate, service
 from service.fairdp.models import CodeRunIn, CodeRunPatch, CodeRunView, Page, RoCrateMetadata
 from service.fairdp.resources import updated_by
 from service.links import public_base
+from service.records.repository import StoredRecord
 
 router = APIRouter(prefix="/api", tags=["fair-data-pipeline"])
 PAGE_SIZE = 100
@@ -28,9 +29,9 @@ def _root(request: Request) -> str:
     return public_base(request, get_settings(request))
 
 
-def code_run_view(request: Request, stored: dict[str, Any]) -> CodeRunView:
+def code_run_view(request: Request, stored: StoredRecord) -> CodeRunView:
     """A stored code run in the registry's shape, with its read-only fields."""
-    body = json.loads(stored["body"])
+    body = json.loads(stored.body)
     root = _root(request)
 
     def link(node: str | None) -> str | None:
@@ -38,11 +39,11 @@ def code_run_view(request: Request, stored: dict[str, Any]) -> CodeRunView:
 
     return CodeRunView.model_validate(
         {
-            "url": f"{root}/api/code_run/{stored['seq']}/",
-            "ro_crate": f"{root}/api/ro-crate/code-run/{stored['seq']}/",
-            "uuid": stored["id"],
-            "last_updated": service.iso_epoch(stored.get("updated_at") or stored["created_at"]),
-            "run_date": stored["run_date"],
+            "url": f"{root}/api/code_run/{stored.seq}/",
+            "ro_crate": f"{root}/api/ro-crate/code-run/{stored.seq}/",
+            "uuid": stored.id,
+            "last_updated": service.iso_epoch(stored.registered_at),
+            "run_date": stored.run_date,
             "description": body.get("description"),
             "updated_by": updated_by(root, stored),
             "code_repo": link(body.get("code_repo")),
@@ -87,7 +88,7 @@ async def list_code_runs(
     results = [code_run_view(request, stored) for stored in page]
     next_link = None
     if page and len(page) == page_size:
-        following = request.url.include_query_params(cursor=page[-1]["seq"])
+        following = request.url.include_query_params(cursor=page[-1].seq)
         next_link = f"{_root(request)}{following.path}?{following.query}"
     return Page(count=count, next=next_link, previous=None, results=results)
 
@@ -157,7 +158,7 @@ async def code_run_ro_crate(
     """The code run as an RO-Crate (Process Run Crate): its `ro-crate-metadata.json`, or
     with `?format=zip` the crate zipped (metadata only; the files stay in the registry)."""
     stored = await service.get_code_run(store, seq)
-    caller = stored.get("updated_by") or stored["created_by"]
+    caller = stored.registered_by
     view = code_run_view(request, stored).model_dump(by_alias=True)
     crate = rocrate.code_run_crate(view, caller, id_policy(settings))
     if format == "zip":

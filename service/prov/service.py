@@ -39,7 +39,7 @@ from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
 from service.prov import constraints, repository
-from service.records.repository import RecordToWrite, content_hash
+from service.records.repository import RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store
@@ -292,14 +292,14 @@ def admit(settings: Settings, document: ProvDocument) -> None:
         )
 
 
-def _replay(stored: dict[str, Any], text: str, key: str | None) -> Imported:
+def _replay(stored: StoredRecord, text: str, key: str | None) -> Imported:
     """The first answer to a re-sent import; another body under the same key is a conflict."""
-    if stored["content_hash"] != content_hash(text):
+    if stored.content_hash != content_hash(text):
         raise Conflict(
             f"Idempotency-Key {key!r} was already used by record "
-            f"{stored['id']!r} for a different body; use a new key for a new document."
+            f"{stored.id!r} for a different body; use a new key for a new document."
         )
-    return Imported(stored["id"], stored.get("nodes", 0), stored.get("edges", 0), created=False)
+    return Imported(stored.id, stored.nodes, stored.edges, created=False)
 
 
 # ---------------------------------------------------------------------------- lineage

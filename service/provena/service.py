@@ -17,7 +17,7 @@ from service.provena.models import (
     ProvenanceRecordInfo,
 )
 from service.records import repository
-from service.records.repository import RecordToWrite, content_hash
+from service.records.repository import RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store, TransactionTooLarge
@@ -38,16 +38,16 @@ def record_info(
 
 
 def _replay(
-    settings: Settings, stored: dict[str, Any], body: str, key: str | None
+    settings: Settings, stored: StoredRecord, body: str, key: str | None
 ) -> ProvenanceRecordInfo:
     """The first answer to a re-sent request; a different body under one key is a conflict."""
-    if stored["content_hash"] != content_hash(body):
+    if stored.content_hash != content_hash(body):
         raise Conflict(
             f"Idempotency-Key {key!r} was already used by record "
-            f"{stored['id']!r} for a different body; use a new key for a new record."
+            f"{stored.id!r} for a different body; use a new key for a new record."
         )
-    record = ModelRunRecord.model_validate_json(stored["body"])
-    return record_info(settings, stored["id"], record, model_run_graph(record, stored["id"]))
+    record = ModelRunRecord.model_validate_json(stored.body)
+    return record_info(settings, stored.id, record, model_run_graph(record, stored.id))
 
 
 async def register_model_run(
@@ -121,7 +121,7 @@ async def update_model_run(
     graph = model_run_graph(record, run_id)
     new = RecordToWrite(run_id, KIND, graph, _body(record), caller.name)
     updated = await store.write(repository.replace_record, new, reason, caller)
-    return record_info(store.settings, run_id, record, graph), int(updated["version"])
+    return record_info(store.settings, run_id, record, graph), updated.version
 
 
 async def delete_model_run(

@@ -13,7 +13,7 @@ from service.mapping import model_run_graph
 from service.provena import service as provena
 from service.provena.models import ModelRunRecord
 from service.records import repository
-from service.records.repository import RecordToWrite
+from service.records.repository import RecordToWrite, StoredRecord
 from service.settings import Settings
 from service.store import Store
 from tests.payloads import model_run
@@ -25,7 +25,7 @@ HELD_S = 1.0  # how long the first change stays uncommitted while the second one
 
 async def held_update_and_delete(
     settings: Settings, updater: Caller, deleter: Caller
-) -> tuple[Any, BaseException | list[dict[str, Any]], bool]:
+) -> tuple[StoredRecord, BaseException | list[dict[str, Any]], bool]:
     """alice registers a run; `updater` replaces it in a transaction held open for HELD_S
     while `deleter` deletes it. The update's answer, the delete's answer (or error), and
     whether the delete had finished while the update was still uncommitted."""
@@ -44,7 +44,7 @@ async def held_update_and_delete(
         )
         written, release = asyncio.Event(), asyncio.Event()
 
-        async def held_update(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        async def held_update(tx: AsyncManagedTransaction) -> StoredRecord:
             updated = await repository.replace_record(tx, new, "second version", updater)
             written.set()
             await release.wait()
@@ -76,7 +76,7 @@ def test_an_update_and_a_delete_by_two_callers_cannot_both_pass(
     # bob's delete waited for alice's uncommitted update (no read around it), then its check
     # saw alice's record and refused: only one of the two changes passed.
     assert not finished_early
-    assert updated["version"] == 2 and updated["created_by"] == "alice"
+    assert updated.version == 2 and updated.created_by == "alice"
     assert isinstance(deleted, Forbidden) and deleted.status_code == 403
     assert "created by 'alice'" in str(deleted.detail)
 
@@ -88,5 +88,5 @@ def test_an_admin_delete_waits_for_the_update_and_then_takes_it(
         held_update_and_delete(test_settings, ALICE, BOSS)
     )
     assert not finished_early
-    assert updated["version"] == 2
+    assert updated.version == 2
     assert isinstance(deleted, list) and deleted, deleted

@@ -14,6 +14,7 @@ from service.app import create_app
 from service.auth import Caller, Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
 from service.errors import Forbidden
 from service.records import repository
+from service.records.repository import StoredRecord
 from service.settings import Settings
 
 # What anyone may call: health, metrics (counts, no graph data) and the API's documentation.
@@ -107,7 +108,7 @@ def test_roles_are_ordered() -> None:
 
 
 def test_only_the_creator_or_an_admin_may_change_a_record() -> None:
-    stored = {"id": "r1", "created_by": "alice"}
+    stored = StoredRecord("r1", "model_run", "{}", "", created_at=0.0, created_by="alice")
     repository.ensure_may_change(Caller("alice", Role.write), stored)
     repository.ensure_may_change(Caller("boss", Role.admin), stored)
     with pytest.raises(Forbidden, match="created by 'alice'"):

@@ -13,6 +13,7 @@ from service.fairdp import mapping, refs, registry
 from service.fairdp.models import CodeRunIn
 from service.fairdp.resources import RESOURCES, view
 from service.mapping import code_run_graph
+from service.records.repository import StoredRecord
 
 ROOT = "http://127.0.0.1:8000"
 
@@ -111,12 +112,14 @@ def test_filters_parse_as_the_clients_send_them() -> None:
 
 
 def test_answers_carry_absolute_links_and_reverse_links() -> None:
-    stored = {
-        "id": "api/object/2/",
-        "seq": 2,
-        "created_at": 0.0,
-        "created_by": "alice",
-        "body": json.dumps(
+    stored = StoredRecord(
+        id="api/object/2/",
+        kind="fairdp_object",
+        content_hash="",
+        seq=2,
+        created_at=0.0,
+        created_by="alice",
+        body=json.dumps(
             {
                 "description": "d",
                 "storage_location": "api/storage_location/1/",
@@ -125,7 +128,7 @@ def test_answers_carry_absolute_links_and_reverse_links() -> None:
                 "uuid": "u",
             }
         ),
-    }
+    )
     answer = view(ROOT, RESOURCES["object"], stored, {"components": ["api/object_component/3/"]})
     assert answer["url"] == f"{ROOT}/api/object/2/"
     assert answer["updated_by"] == f"{ROOT}/api/users/alice/"
