@@ -8,6 +8,7 @@ in the service builds an error status. Each class is one status; the answer is a
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -140,8 +141,13 @@ def printable(value: Any) -> Any:
 
 def error_response(error: ProvgraphError | HTTPException) -> JSONResponse:
     """The answer to an error, also for middleware that answers before any route runs."""
-    detail = printable(jsonable_encoder(error.detail))
-    return JSONResponse({"detail": detail}, status_code=error.status_code, headers=error.headers)
+    return _answer(error.status_code, error.detail, error.headers)
+
+
+def _answer(status_code: int, detail: Any, headers: Mapping[str, str] | None) -> JSONResponse:
+    # Printable: a detail may echo what was sent (a lone surrogate, a NaN).
+    body = {"detail": printable(jsonable_encoder(detail))}
+    return JSONResponse(body, status_code=status_code, headers=headers)
 
 
 async def domain_error(request: Request, error: Exception) -> JSONResponse:
@@ -152,7 +158,7 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
 async def validation_error(request: Request, error: Exception) -> JSONResponse:
     """FastAPI's 422, with what was sent echoed printably (escaped surrogates, `nan` as text)."""
     assert isinstance(error, RequestValidationError)
-    return error_response(InvalidInput(error.errors()))
+    return _answer(InvalidInput.status_code, error.errors(), None)
 
 
 def install(app: FastAPI) -> None:
