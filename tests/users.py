@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from tests import requests
+from tests import calls
 
 TOKENS = {"alice": "alice-token", "bob": "bob-token", "reader": "read-token", "boss": "boss-token"}
 ROLES = {"alice": "write", "bob": "write", "reader": "read", "boss": "admin"}
@@ -17,4 +17,4 @@ def as_user(name: str, **headers: str) -> dict[str, str]:
 
 def register(client: httpx.Client, user: str, body: dict[str, Any] | None = None) -> str:
     """Register a model run as `user` (the seed payload numbered 1 by default); its id."""
-    return requests.register(client, body, **as_user(user))
+    return calls.register(client, body, **as_user(user))

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 import cypher
 from service.settings import Settings
+from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
-from tests.requests import register
 
 # ------------------------------------------------------------------ Provena's client models
 # Mirrors of ProvenaInterfaces' strict enums and the python client's parse of

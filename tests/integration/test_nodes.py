@@ -4,12 +4,12 @@ import httpx
 from neo4j import Driver
 from prov.model import ProvDocument
 
-from tests import prov_documents, requests
+from tests import calls, prov_documents
 from tests.payloads import model_run, seed_code_run
 
 
 def register(client: httpx.Client, n: int | str, **changes: object) -> str:
-    return requests.register(client, model_run(n, **changes))
+    return calls.register(client, model_run(n, **changes))
 
 
 def ids(answer: httpx.Response) -> list[str]:

@@ -22,9 +22,9 @@ from benchmarks.generate import stacked_diamonds
 from service.settings import Settings
 from tests import prov_documents
 from tests.browser import NoChromium, WatchedPage, find_chromium
+from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
-from tests.requests import register
 
 TIMEOUT_MS = 60_000
 
