@@ -167,13 +167,11 @@ class Store:
             await self._check()
 
     async def _check(self) -> bool:
-        """Ping Neo4j within the unavailability bound. When it answers after being away (at
-        start-up, or after a restart, which may be an upgrade) read its version; on the first
-        success apply the schema."""
+        """Ping Neo4j within the unavailability bound; on the first success apply the schema.
+        When it answers after being away (at start-up, after a restart, which may be an
+        upgrade) read its version too."""
         try:
             await asyncio.wait_for(self._ping(), self.settings.unavailable_after_s)
-            if not self.available:
-                await asyncio.wait_for(self._read_server(), self.settings.unavailable_after_s)
             if not self.schema_applied:
                 await asyncio.wait_for(self._apply_schema(), 60)
         except (TimeoutError, DriverError, Neo4jError, OSError) as error:
@@ -189,6 +187,8 @@ class Store:
             ):
                 self._gone.set()
             return False
+        if not self.available or not self.server.version:
+            await self._read_server()
         if not self.available:
             log.info("Neo4j %s reachable at %s", self.server.version, self.settings.neo4j_uri)
         self.available = True
@@ -203,10 +203,19 @@ class Store:
         )
 
     async def _read_server(self) -> None:
+        """Best effort, apart from availability (a slow answer here is not silence): when
+        it fails, the version stays unknown and is read again after the next ping."""
         assert self.driver is not None
-        records, _, _ = await self.driver.execute_query(
-            cypher.load("health/server_version"), database_=self.settings.neo4j_database
-        )
+        try:
+            records, _, _ = await asyncio.wait_for(
+                self.driver.execute_query(
+                    cypher.load("health/server_version"), database_=self.settings.neo4j_database
+                ),
+                self.settings.unavailable_after_s,
+            )
+        except (TimeoutError, DriverError, Neo4jError, OSError):
+            self.server = ServerInfo()
+            return
         self.server = ServerInfo(records[0]["version"], records[0]["edition"])
 
     async def _apply_schema(self) -> None:
