@@ -32,12 +32,14 @@ from prov_export.values import encode_attributes
 from service.mapping import model_run_graph
 from service.provena.models import ModelRunRecord
 
-CYPHER = Path(__file__).parent / "cypher"
+# The baselines' own statements: what the systems provgraph replaces send, kept apart from
+# the service's `cypher` package.
+STATEMENTS = Path(__file__).parent / "baseline_statements"
 
 
 @cache
 def statement(name: str) -> str:
-    return (CYPHER / f"{name}.cypher").read_text()
+    return (STATEMENTS / f"{name}.cypher").read_text()
 
 
 def rows(records: list[dict[str, Any]], seen: set[str]) -> dict[str, list[dict[str, Any]]]:
@@ -217,8 +219,8 @@ def main() -> int:
     seconds = time.perf_counter() - started
     result = {
         "seconds": seconds,
-        "records": len(doc.get_records()),
-        "bytes": len(text.encode()),
+        "records": len(list(doc.get_records())),
+        "bytes": len(text.encode()) if text else 0,
         "rss_before_mib": before_kib / 1024,
         "peak_rss_mib": rss_kib("VmHWM") / 1024,
     }

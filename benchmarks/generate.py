@@ -151,7 +151,9 @@ def model_run_record(
     }
 
 
-def stacked_diamonds(levels: int, prefix: str = "10378.1/diamond") -> tuple[list[dict], str, str]:
+def stacked_diamonds(
+    levels: int, prefix: str = "10378.1/diamond"
+) -> tuple[list[dict[str, Any]], str, str]:
     """(records, top dataset id, bottom dataset id) of `levels` stacked diamonds."""
     agents = {
         "template": f"{prefix}/template",

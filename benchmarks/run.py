@@ -38,8 +38,8 @@ from typing import Any
 import httpx
 from neo4j import Driver, GraphDatabase
 
-# Run as `python benchmarks/run.py`: import the benchmarks as a package from the repository
-# root, or benchmarks/cypher (the baseline statements) would shadow the service's `cypher`.
+# Run as `python benchmarks/run.py`: Python puts benchmarks/ first on the path, and the
+# benchmarks import each other as the `benchmarks` package, from the repository root.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from benchmarks import baselines, emitters, report  # noqa: E402

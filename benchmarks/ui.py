@@ -175,7 +175,12 @@ def layout_figures(url: str, api: httpx.Client) -> dict[str, Any]:
 
     from tests.browser import find_chromium
 
-    params = {"id": ROOT_DATASET, "direction": "upstream", "depth": 10, "limit": 5000}
+    params: dict[str, str | int] = {
+        "id": ROOT_DATASET,
+        "direction": "upstream",
+        "depth": 10,
+        "limit": 5000,
+    }
     python_ms = []
     for _ in range(REPEATS):
         started = time.perf_counter()
@@ -250,7 +255,8 @@ def search_figures(
             times.append((time.perf_counter() - t0) * 1000)
             answer.raise_for_status()
             hits.append(len(answer.json()["nodes"]))
-        figures["rows"][name] = {"p50": median(times), "p99": p99(times), "hits": median(hits)}
+        found = median([float(hit) for hit in hits])
+        figures["rows"][name] = {"p50": median(times), "p99": p99(times), "hits": found}
     seeks = []
     for dataset in datasets:
         t0 = time.perf_counter()

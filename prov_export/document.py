@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from prov.constants import PROV_LABEL, PROV_TYPE, XSD_QNAME
+from prov.constants import PROV_LABEL, PROV_TYPE, XSD, XSD_QNAME
 from prov.identifier import Namespace, QualifiedName
 from prov.model import Literal, ProvBundle, ProvDocument, ProvRecord
 
@@ -49,7 +49,6 @@ from service.graph import (
     PROV,
     RELATION_NAMES,
     RELATION_TYPES,
-    XSD,
     Attributes,
     Edge,
     Node,

@@ -34,7 +34,7 @@ from prov.constants import (
 from prov.identifier import QualifiedName
 from prov.model import PROV_REC_CLS
 
-from service.graph import ACTIVITY, AGENT, ENTITY, PROV
+from service.graph import ACTIVITY, AGENT, ENTITY, PROV, Kind
 
 # PROV-N keyword (entity, used, wasGeneratedBy...) <-> record type (prov:Entity, prov:Usage...).
 RECORD_NAMES: dict[QualifiedName, str] = {
@@ -82,11 +82,8 @@ ARGUMENT_CLASSES: dict[QualifiedName, str | None] = {
 
 # prov:type values that give a node its `kind` (a query helper, never exported).
 KINDS: dict[QualifiedName, str] = {
-    PROV["Plan"]: "Plan",
-    PROV["Person"]: "Person",
-    PROV["Organization"]: "Organization",
-    PROV["SoftwareAgent"]: "SoftwareAgent",
-    PROV["Bundle"]: "Bundle",
+    PROV[kind.value]: kind.value
+    for kind in (Kind.PLAN, Kind.PERSON, Kind.ORGANIZATION, Kind.SOFTWARE_AGENT, Kind.BUNDLE)
 }
 
 

@@ -6,18 +6,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service import errors
 from service.auth import READ_ACCESS, load_tokens
-from service.errors import ProvgraphError
+from service.errors import BodyTooLarge, error_response
 from service.fairdp import registry_routes as fairdp_registry_routes
 from service.fairdp import routes as fairdp_routes
-from service.json_bodies import JsonBodyCheck, validation_error
+from service.json_bodies import JsonBodyCheck
 from service.lineage import routes as lineage_routes
 from service.links import trusted_networks
 from service.nodes import routes as node_routes
@@ -73,23 +71,7 @@ class BodyLimit:
             await self._reject(scope, receive, send)
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = BodyTooLarge(self.max_bytes)
-        response = JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
-        )
-        await response(scope, receive, send)
-
-
-class BodyTooLarge(HTTPException):
-    """An HTTPException because FastAPI's body parsing passes those on as they are (any
-    other error while reading a body becomes a 400), so a chunked body gets its 413 too."""
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__(
-            413,
-            f"Request body is larger than the limit of {max_bytes} bytes.",
-            headers={"Connection": "close"},
-        )
+        await error_response(BodyTooLarge(self.max_bytes))(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -125,18 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.tokens = tokens
 
-    @app.exception_handler(ProvgraphError)
-    async def domain_error(request: Request, error: ProvgraphError) -> JSONResponse:
-        return JSONResponse(
-            {"detail": error.detail}, status_code=error.status_code, headers=error.headers
-        )
-
-    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    errors.install(app)
 
     app.include_router(health.router)
     app.include_router(metrics.router)
     # Every router that touches data needs `dependencies=READ_ACCESS` (tests/unit/test_auth.py
-    # checks); its writing routes take `WriterDep` or `AdminDep` on top.
+    # checks); its writing routes take `WriterDep` on top.
     app.include_router(provena_routes.router, dependencies=READ_ACCESS)
     app.include_router(record_routes.router, dependencies=READ_ACCESS)
     app.include_router(fairdp_routes.router, dependencies=READ_ACCESS)

@@ -19,17 +19,15 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPBearer
 
-from service.records import repository
+from service.errors import Forbidden, Unauthorized
 from service.settings import Settings
-from service.store import Store
 
 log = logging.getLogger("provgraph.auth")
 
@@ -175,11 +173,6 @@ def get_tokens(request: Request) -> TokenTable:
 TokensDep = Annotated[TokenTable, Depends(get_tokens)]
 
 
-def _unauthorized(detail: str, error: str | None = None) -> HTTPException:
-    challenge = 'Bearer realm="provgraph"' + (f', error="{error}"' if error else "")
-    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": challenge})
-
-
 def authenticate(
     request: Request,
     tokens: TokensDep,
@@ -192,20 +185,20 @@ def authenticate(
     if not header and request.app.state.settings.anonymous_read:
         return Caller(ANONYMOUS, Role.read)  # PROVGRAPH_ANONYMOUS_READ: reads need no token
     if not header:
-        raise _unauthorized(
+        raise Unauthorized(
             "Authentication required: send 'Authorization: Bearer <token>' or "
             "'Authorization: token <key>'."
         )
     scheme, _, presented = header.strip().partition(" ")
     presented = presented.strip()
     if scheme.lower() not in ("bearer", "token") or not presented:
-        raise _unauthorized(
+        raise Unauthorized(
             "The Authorization header must be 'Bearer <token>' or 'token <key>'.",
             "invalid_request",
         )
     token = tokens.find(presented)
     if token is None:
-        raise _unauthorized("The token is not valid.", "invalid_token")
+        raise Unauthorized("The token is not valid.", "invalid_token")
     return Caller(token.name, token.role)
 
 
@@ -219,11 +212,10 @@ def require(role: Role) -> Any:
     def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
         if caller.role < role and not request.headers.get("authorization"):
             # An anonymous reader (PROVGRAPH_ANONYMOUS_READ) is asked for a token.
-            raise _unauthorized(f"This needs the {role.name} role: send a token.")
+            raise Unauthorized(f"This needs the {role.name} role: send a token.")
         if caller.role < role:
-            raise HTTPException(
-                403,
-                detail=f"{caller.name!r} has the {caller.role.name} role; this needs {role.name}.",
+            raise Forbidden(
+                f"{caller.name!r} has the {caller.role.name} role; this needs {role.name}."
             )
         return caller
 
@@ -237,35 +229,7 @@ require_admin = require(Role.admin)
 
 ReaderDep = Annotated[Caller, Depends(require_read)]
 WriterDep = Annotated[Caller, Depends(require_write)]
-AdminDep = Annotated[Caller, Depends(require_admin)]
 
 # For `app.include_router(router, dependencies=READ_ACCESS)`: every data router needs at
-# least `read`; routes that write add `WriterDep`/`AdminDep` to their own parameters.
+# least `read`; routes that write add `WriterDep` to their own parameters.
 READ_ACCESS = [Depends(require_read)]
-
-
-def caller_name(caller: Annotated[Caller, Depends(authenticate)]) -> str:
-    return caller.name
-
-
-CallerDep = Annotated[str, Depends(caller_name)]
-"""The authenticated caller's name (no role check of its own)."""
-
-
-def ensure_may_change(caller: Caller, stored: Mapping[str, Any] | None) -> None:
-    """Writers update and delete their own records; anyone else's needs admin. A missing
-    record passes: the service answers 404 for it."""
-    if stored is None or caller.role >= Role.admin:
-        return
-    owner = stored.get("created_by")
-    if owner != caller.name:
-        raise HTTPException(
-            403,
-            detail=f"record {stored.get('id')!r} was created by {owner!r}; changing or "
-            f"deleting another caller's record needs the admin role ({caller.name!r} has "
-            f"{caller.role.name}).",
-        )
-
-
-async def ensure_may_change_record(store: Store, caller: Caller, record_id: str) -> None:
-    ensure_may_change(caller, await store.read(repository.get_record, record_id))

@@ -17,41 +17,83 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from prov.identifier import Namespace, QualifiedName
 
 PROV = Namespace("prov", "http://www.w3.org/ns/prov#")
-XSD = Namespace("xsd", "http://www.w3.org/2001/XMLSchema#")
 # provgraph's own attribute vocabulary (model_version, annotations, dataset_type...).
 PROVGRAPH = Namespace("provgraph", "https://w3id.org/provgraph/ns#")
 
-ENTITY, ACTIVITY, AGENT = "Entity", "Activity", "Agent"
-PROV_CLASSES = (ENTITY, ACTIVITY, AGENT)
 
-# PROV-DM relation name -> Neo4j relationship type (edges point first argument -> second).
-RELATION_TYPES: dict[str, str] = {
-    "used": "USED",
-    "wasGeneratedBy": "WAS_GENERATED_BY",
-    "wasAssociatedWith": "WAS_ASSOCIATED_WITH",
-    "wasAttributedTo": "WAS_ATTRIBUTED_TO",
-    "actedOnBehalfOf": "ACTED_ON_BEHALF_OF",
-    "wasInformedBy": "WAS_INFORMED_BY",
-    "wasDerivedFrom": "WAS_DERIVED_FROM",
-    "wasInfluencedBy": "WAS_INFLUENCED_BY",
-    "hadMember": "HAD_MEMBER",
-    "wasStartedBy": "WAS_STARTED_BY",
-    "wasEndedBy": "WAS_ENDED_BY",
-    "wasInvalidatedBy": "WAS_INVALIDATED_BY",
-    "specializationOf": "SPECIALIZATION_OF",
-    "alternateOf": "ALTERNATE_OF",
-    "mentionOf": "MENTION_OF",
-}
-RELATION_NAMES = {neo4j: prov for prov, neo4j in RELATION_TYPES.items()}
+class ProvClass(StrEnum):
+    """The PROV classes, each a Neo4j label of the nodes of that class."""
 
-# What lineage follows (SPEC §5): dependencies, not responsibility.
-LINEAGE_TYPES = ("USED", "WAS_GENERATED_BY", "WAS_DERIVED_FROM", "WAS_INFORMED_BY")
-AGENT_TYPES = ("WAS_ASSOCIATED_WITH", "WAS_ATTRIBUTED_TO", "ACTED_ON_BEHALF_OF")
+    ENTITY = "Entity"
+    ACTIVITY = "Activity"
+    AGENT = "Agent"
+
+
+ENTITY, ACTIVITY, AGENT = ProvClass.ENTITY, ProvClass.ACTIVITY, ProvClass.AGENT
+PROV_CLASSES = tuple(ProvClass)
+
+
+class Kind(StrEnum):
+    """The sub-kinds provgraph gives nodes (their `kind` property), what `/lineage?types=`
+    filters on and Provena's explore answers map to its item subtypes. A dialect may add
+    kinds of its own (OpenLineage's, the FAIR-DP registry's resources)."""
+
+    DATASET = "Dataset"
+    PLAN = "Plan"
+    MODEL_RUN = "ModelRun"
+    CODE_RUN = "CodeRun"
+    STUDY = "Study"
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    SOFTWARE_AGENT = "SoftwareAgent"
+    SOFTWARE_REPOSITORY = "SoftwareRepository"
+    CONFIGURATION = "Configuration"
+    SCRIPT = "Script"
+    BUNDLE = "Bundle"
+
+
+# The runs `GET /runs` lists, and the dialect each comes from.
+RUN_DIALECTS = {Kind.MODEL_RUN: "provena", Kind.CODE_RUN: "fair-data-pipeline"}
+
+
+class Relation(StrEnum):
+    """The PROV-DM relations as Neo4j relationship types (edges point from a relation's
+    first argument to its second). The statements in cypher/ name these types as written
+    here (tests/unit/test_cypher_files.py checks)."""
+
+    USED = "USED"
+    WAS_GENERATED_BY = "WAS_GENERATED_BY"
+    WAS_ASSOCIATED_WITH = "WAS_ASSOCIATED_WITH"
+    WAS_ATTRIBUTED_TO = "WAS_ATTRIBUTED_TO"
+    ACTED_ON_BEHALF_OF = "ACTED_ON_BEHALF_OF"
+    WAS_INFORMED_BY = "WAS_INFORMED_BY"
+    WAS_DERIVED_FROM = "WAS_DERIVED_FROM"
+    WAS_INFLUENCED_BY = "WAS_INFLUENCED_BY"
+    HAD_MEMBER = "HAD_MEMBER"
+    WAS_STARTED_BY = "WAS_STARTED_BY"
+    WAS_ENDED_BY = "WAS_ENDED_BY"
+    WAS_INVALIDATED_BY = "WAS_INVALIDATED_BY"
+    SPECIALIZATION_OF = "SPECIALIZATION_OF"
+    ALTERNATE_OF = "ALTERNATE_OF"
+    MENTION_OF = "MENTION_OF"
+
+    @property
+    def prov_name(self) -> str:
+        """The PROV-N / PROV-JSON name: `USED` -> `used`, `WAS_GENERATED_BY` ->
+        `wasGeneratedBy`."""
+        first, *rest = self.value.lower().split("_")
+        return first + "".join(word.capitalize() for word in rest)
+
+
+# PROV-DM relation name <-> Neo4j relationship type.
+RELATION_TYPES: dict[str, str] = {relation.prov_name: relation for relation in Relation}
+RELATION_NAMES: dict[str, str] = {relation: relation.prov_name for relation in Relation}
 
 
 def utc(epoch_seconds: float) -> datetime.datetime:
@@ -83,7 +125,7 @@ class Node:
 
 @dataclass
 class Edge:
-    type: str  # a value of RELATION_TYPES
+    type: str  # a Relation
     source: str
     target: str
     # Tells apart several relations of one type between the same two nodes (imported

@@ -1,4 +1,4 @@
-"""Every JSON request body is checked before any route sees it, and every 422 can be sent.
+"""Every JSON request body is checked before any route sees it.
 
 Python's JSON reader takes `NaN`, `Infinity`, `1e400` (infinite) and lone surrogates
 (`"\\ud800"`); no route can store those, and FastAPI's own 422 answer crashes echoing them
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.validation import BodyProblem, printable, strict_json
+from service.errors import InvalidInput, error_response, field_error
+from service.validation import BodyProblem, strict_json
 
 WITH_BODY = {"POST", "PUT", "PATCH"}
 # Where the check leaves the value it parsed, so a route that reads the body as JSON itself
@@ -31,7 +28,8 @@ def parsed_body(scope: Scope) -> tuple[Any] | None:
 
 
 def is_json(scope: Scope) -> bool:
-    content_type = dict(scope.get("headers") or []).get(b"content-type", b"").decode("latin-1")
+    headers: dict[bytes, bytes] = dict(scope.get("headers") or [])
+    content_type = headers.get(b"content-type", b"").decode("latin-1")
     media_type = content_type.split(";")[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
 
@@ -59,10 +57,8 @@ class JsonBodyCheck:
         try:
             scope[PARSED] = (strict_json(body),)
         except BodyProblem as problem:
-            detail = [{"type": "json_invalid", "loc": ["body", *problem.loc], "msg": problem.msg}]
-            await JSONResponse({"detail": printable(detail)}, status_code=422)(
-                scope, receive, send
-            )
+            error = InvalidInput([field_error(problem.loc, problem.msg, "json_invalid")])
+            await error_response(error)(scope, receive, send)
             return
         except (ValueError, RecursionError):
             pass  # not JSON at all: the route answers that as it always does
@@ -77,9 +73,3 @@ class JsonBodyCheck:
             return await receive()
 
         await self.app(scope, replay, send)
-
-
-async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    """FastAPI's 422, with what was sent echoed printably (escaped surrogates, `nan` as text)."""
-    detail: Any = printable(jsonable_encoder(error.errors()))
-    return JSONResponse({"detail": detail}, status_code=422)

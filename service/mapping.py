@@ -19,9 +19,11 @@ from service.graph import (
     Attributes,
     Edge,
     IdUse,
+    Kind,
     Node,
     NodeRef,
     ProvGraph,
+    Relation,
     conflicting_uses,
     utc,
 )
@@ -69,116 +71,144 @@ def _typed(node_id: str, classes: tuple[str, ...], kind: str, prov_type: Qualifi
 
 
 def model_run_graph(record: ModelRunRecord, run_id: str) -> ProvGraph:
-    """The PROV graph of one Provena model run record, the run minted as `run_id`."""
-    modeller = record.associations.modeller_id
+    """The PROV graph of one Provena model run record, the run minted as `run_id`
+    (SPEC §3.1): the run, its workflow template, its datasets, its agents, its study."""
+    check_model_run_ids(record)
+    graph = ProvGraph()
+    graph.add_node(_model_run(record, run_id))
+    _add_template(graph, record, run_id)
+    _add_datasets(graph, record, run_id)
+    _add_agents(graph, record, run_id)
+    if record.study_id:
+        graph.add_node(_typed(record.study_id, (ACTIVITY,), Kind.STUDY, PROVGRAPH["Study"]))
+        graph.add_edge(Edge(Relation.WAS_INFORMED_BY, run_id, record.study_id))
+    return graph
+
+
+def check_model_run_ids(record: ModelRunRecord) -> None:
+    """422 for a record that gives one id two meanings, or uses and generates a dataset."""
     organisation = record.associations.requesting_organisation_id
     dataset_uses = [
-        IdUse((side, i, "dataset_id"), d.dataset_id, (ENTITY,), "Dataset")
+        IdUse((side, i, "dataset_id"), d.dataset_id, (ENTITY,), Kind.DATASET)
         for side, datasets in (("inputs", record.inputs), ("outputs", record.outputs))
         for i, d in enumerate(datasets)
     ]
     uses = [
-        IdUse(("workflow_template_id",), record.workflow_template_id, (ENTITY,), "Plan"),
+        IdUse(("workflow_template_id",), record.workflow_template_id, (ENTITY,), Kind.PLAN),
         *dataset_uses,
-        IdUse(("associations", "modeller_id"), modeller, (AGENT,), "Person"),
+        IdUse(
+            ("associations", "modeller_id"), record.associations.modeller_id, (AGENT,), Kind.PERSON
+        ),
     ]
     if organisation:
-        uses.append(
-            IdUse(
-                ("associations", "requesting_organisation_id"),
-                organisation,
-                (AGENT,),
-                "Organization",
-            )
-        )
+        where = ("associations", "requesting_organisation_id")
+        uses.append(IdUse(where, organisation, (AGENT,), Kind.ORGANIZATION))
     if record.study_id:
-        uses.append(IdUse(("study_id",), record.study_id, (ACTIVITY,), "Study"))
+        uses.append(IdUse(("study_id",), record.study_id, (ACTIVITY,), Kind.STUDY))
     check_uses(
         uses,
         [u for u in dataset_uses if u.loc[0] == "inputs"],
         [u for u in dataset_uses if u.loc[0] == "outputs"],
     )
 
-    graph = ProvGraph()
+
+def _model_run(record: ModelRunRecord, run_id: str) -> Node:
     label = record.display_name or record.description
     annotations = json.dumps(record.annotations, ensure_ascii=False) if record.annotations else None
-    graph.add_node(
-        Node(
-            run_id,
-            (ACTIVITY,),
-            "ModelRun",
-            label=label,
-            start_time=float(record.start_time),
-            end_time=float(record.end_time),
-            attributes=_attrs(
-                (PROV["type"], PROVGRAPH["ModelRun"]),
-                (PROV["label"], label),
-                (PROVGRAPH["display_name"], record.display_name),
-                (PROVGRAPH["description"], record.description),
-                (PROVGRAPH["model_version"], record.model_version),
-                (PROVGRAPH["annotations"], annotations),
-            ),
-        )
+    return Node(
+        run_id,
+        (ACTIVITY,),
+        Kind.MODEL_RUN,
+        label=label,
+        start_time=float(record.start_time),
+        end_time=float(record.end_time),
+        attributes=_attrs(
+            (PROV["type"], PROVGRAPH["ModelRun"]),
+            (PROV["label"], label),
+            (PROVGRAPH["display_name"], record.display_name),
+            (PROVGRAPH["description"], record.description),
+            (PROVGRAPH["model_version"], record.model_version),
+            (PROVGRAPH["annotations"], annotations),
+        ),
     )
+
+
+def _add_template(graph: ProvGraph, record: ModelRunRecord, run_id: str) -> None:
     template = record.workflow_template_id
-    graph.add_node(_typed(template, (ENTITY,), "Plan", PROV["Plan"]))
+    graph.add_node(_typed(template, (ENTITY,), Kind.PLAN, PROV["Plan"]))
     # Provena's own graph has the run use its workflow template; keeping that edge makes the
     # template show up in lineage exactly as Provena's explore shows it.
-    graph.add_edge(Edge("USED", run_id, template, attributes=[(PROV["role"], "workflow_template")]))
+    graph.add_edge(
+        Edge(Relation.USED, run_id, template, attributes=[(PROV["role"], "workflow_template")])
+    )
+
+
+def _add_datasets(graph: ProvGraph, record: ModelRunRecord, run_id: str) -> None:
+    """Inputs are used by the run; outputs generated by it at its end and attributed to
+    the modeller."""
     for dataset in record.inputs:
-        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), Kind.DATASET, PROVGRAPH["Dataset"]))
         graph.add_edge(
             Edge(
-                "USED",
+                Relation.USED,
                 run_id,
                 dataset.dataset_id,
                 attributes=[(PROV["role"], "input"), *_dataset_attrs(dataset)],
             )
         )
     for dataset in record.outputs:
-        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), "Dataset", PROVGRAPH["Dataset"]))
+        graph.add_node(_typed(dataset.dataset_id, (ENTITY,), Kind.DATASET, PROVGRAPH["Dataset"]))
         graph.add_edge(
             Edge(
-                "WAS_GENERATED_BY",
+                Relation.WAS_GENERATED_BY,
                 dataset.dataset_id,
                 run_id,
                 attributes=[(PROV["time"], utc(record.end_time)), *_dataset_attrs(dataset)],
             )
         )
-        graph.add_edge(Edge("WAS_ATTRIBUTED_TO", dataset.dataset_id, modeller))
-    graph.add_node(_typed(modeller, (AGENT,), "Person", PROV["Person"]))
+        graph.add_edge(
+            Edge(Relation.WAS_ATTRIBUTED_TO, dataset.dataset_id, record.associations.modeller_id)
+        )
+
+
+def _add_agents(graph: ProvGraph, record: ModelRunRecord, run_id: str) -> None:
+    """The modeller ran it (with the template as plan), on behalf of the requesting
+    organisation when there is one."""
+    modeller = record.associations.modeller_id
+    organisation = record.associations.requesting_organisation_id
+    graph.add_node(_typed(modeller, (AGENT,), Kind.PERSON, PROV["Person"]))
     graph.add_edge(
         Edge(
-            "WAS_ASSOCIATED_WITH",
+            Relation.WAS_ASSOCIATED_WITH,
             run_id,
             modeller,
-            attributes=[(PROV["plan"], NodeRef(template)), (PROV["role"], "modeller")],
+            attributes=[
+                (PROV["plan"], NodeRef(record.workflow_template_id)),
+                (PROV["role"], "modeller"),
+            ],
         )
     )
-    if organisation:
-        graph.add_node(_typed(organisation, (AGENT,), "Organization", PROV["Organization"]))
-        graph.add_edge(
-            Edge(
-                "WAS_ASSOCIATED_WITH",
-                run_id,
-                organisation,
-                attributes=[(PROV["role"], "requesting_organisation")],
-            )
+    if not organisation:
+        return
+    graph.add_node(_typed(organisation, (AGENT,), Kind.ORGANIZATION, PROV["Organization"]))
+    graph.add_edge(
+        Edge(
+            Relation.WAS_ASSOCIATED_WITH,
+            run_id,
+            organisation,
+            attributes=[(PROV["role"], "requesting_organisation")],
         )
-        # One delegation per run: the key keeps the runs' delegations apart.
-        graph.add_edge(
-            Edge(
-                "ACTED_ON_BEHALF_OF",
-                modeller,
-                organisation,
-                key=run_id,
-                attributes=[(PROV["activity"], NodeRef(run_id))],
-            )
+    )
+    # One delegation per run: the key keeps the runs' delegations apart.
+    graph.add_edge(
+        Edge(
+            Relation.ACTED_ON_BEHALF_OF,
+            modeller,
+            organisation,
+            key=run_id,
+            attributes=[(PROV["activity"], NodeRef(run_id))],
         )
-    if record.study_id:
-        graph.add_node(_typed(record.study_id, (ACTIVITY,), "Study", PROVGRAPH["Study"]))
-        graph.add_edge(Edge("WAS_INFORMED_BY", run_id, record.study_id))
-    return graph
+    )
 
 
 def _dataset_attrs(dataset: Any) -> Attributes:
@@ -216,11 +246,11 @@ def code_run_graph(
         if ref
     ]
     inputs = [
-        IdUse(("inputs", i), ref, (ENTITY,), local_kind(ref) or "Dataset")
+        IdUse(("inputs", i), ref, (ENTITY,), local_kind(ref) or Kind.DATASET)
         for i, ref in enumerate(run.inputs)
     ]
     outputs = [
-        IdUse(("outputs", i), ref, (ENTITY,), local_kind(ref) or "Dataset")
+        IdUse(("outputs", i), ref, (ENTITY,), local_kind(ref) or Kind.DATASET)
         for i, ref in enumerate(run.outputs)
     ]
     check_uses([*objects, *inputs, *outputs], [*objects, *inputs], outputs)
@@ -231,7 +261,7 @@ def code_run_graph(
         Node(
             run_id,
             (ACTIVITY,),
-            "CodeRun",
+            Kind.CODE_RUN,
             label=run.description,
             start_time=run_date,
             attributes=_attrs(
@@ -243,17 +273,24 @@ def code_run_graph(
     for use in [*objects, *inputs, *outputs]:
         graph.add_node(_typed(use.id, (ENTITY,), str(use.kind), PROVGRAPH[str(use.kind)]))
     for use in objects:
-        graph.add_edge(Edge("USED", run_id, use.id, attributes=[(PROV["role"], str(use.loc[0]))]))
+        graph.add_edge(
+            Edge(Relation.USED, run_id, use.id, attributes=[(PROV["role"], str(use.loc[0]))])
+        )
     for use in inputs:
-        graph.add_edge(Edge("USED", run_id, use.id, attributes=[(PROV["role"], "input")]))
+        graph.add_edge(Edge(Relation.USED, run_id, use.id, attributes=[(PROV["role"], "input")]))
     for use in outputs:
         if use.id in regenerated:
             role = [(PROV["role"], "output")]
-            graph.add_edge(Edge("WAS_INFLUENCED_BY", use.id, run_id, attributes=role))
+            graph.add_edge(Edge(Relation.WAS_INFLUENCED_BY, use.id, run_id, attributes=role))
         else:
-            graph.add_edge(Edge("WAS_GENERATED_BY", use.id, run_id))
-    graph.add_node(_typed(updated_by, (AGENT,), "Person", PROV["Person"]))
+            graph.add_edge(Edge(Relation.WAS_GENERATED_BY, use.id, run_id))
+    graph.add_node(_typed(updated_by, (AGENT,), Kind.PERSON, PROV["Person"]))
     graph.add_edge(
-        Edge("WAS_ASSOCIATED_WITH", run_id, updated_by, attributes=[(PROV["role"], "updated_by")])
+        Edge(
+            Relation.WAS_ASSOCIATED_WITH,
+            run_id,
+            updated_by,
+            attributes=[(PROV["role"], "updated_by")],
+        )
     )
     return graph

@@ -35,6 +35,7 @@ from service.errors import (
     ProvgraphError,
     QueryTimeout,
     Unavailable,
+    field_error,
 )
 from service.ops.metrics import NEO4J_QUERY
 from service.settings import Settings
@@ -78,12 +79,11 @@ def neo4j_error(error: Neo4jError, mode: str, timeout: float) -> ProvgraphError:
     if "too large to index" in message:
         return InvalidInput(
             [
-                {
-                    "type": "value_too_large",
-                    "loc": ["body"],
-                    "msg": "a value is too large for Neo4j to index (ids are at most 4096 "
-                    "bytes of UTF-8)",
-                }
+                field_error(
+                    (),
+                    "a value is too large for Neo4j to index (ids are at most 4096 bytes of UTF-8)",
+                    "value_too_large",
+                )
             ]
         )
     if isinstance(error, TransientError):
@@ -100,7 +100,7 @@ def packing_error(error: UnicodeEncodeError | OverflowError) -> InvalidInput:
         msg = "a text holds a lone surrogate, which is not valid Unicode"
     else:
         msg = "a number does not fit in 64 bits"
-    return InvalidInput([{"type": "value_error", "loc": ["body"], "msg": msg}])
+    return InvalidInput([field_error((), msg)])
 
 
 def is_out_of_memory(error: Neo4jError) -> bool:
@@ -167,7 +167,9 @@ class Store:
             await self._check()
 
     async def _check(self) -> bool:
-        """Ping Neo4j within the unavailability bound; on the first success apply the schema."""
+        """Ping Neo4j within the unavailability bound; on the first success apply the schema.
+        When it answers after being away (at start-up, after a restart, which may be an
+        upgrade) read its version too."""
         try:
             await asyncio.wait_for(self._ping(), self.settings.unavailable_after_s)
             if not self.schema_applied:
@@ -185,6 +187,8 @@ class Store:
             ):
                 self._gone.set()
             return False
+        if not self.available or not self.server.version:
+            await self._read_server()
         if not self.available:
             log.info("Neo4j %s reachable at %s", self.server.version, self.settings.neo4j_uri)
         self.available = True
@@ -194,9 +198,24 @@ class Store:
 
     async def _ping(self) -> None:
         assert self.driver is not None
-        records, _, _ = await self.driver.execute_query(
-            cypher.load("health/server_version"), database_=self.settings.neo4j_database
+        await self.driver.execute_query(
+            cypher.load("health/ping"), database_=self.settings.neo4j_database
         )
+
+    async def _read_server(self) -> None:
+        """Best effort, apart from availability (a slow answer here is not silence): when
+        it fails, the version stays unknown and is read again after the next ping."""
+        assert self.driver is not None
+        try:
+            records, _, _ = await asyncio.wait_for(
+                self.driver.execute_query(
+                    cypher.load("health/server_version"), database_=self.settings.neo4j_database
+                ),
+                self.settings.unavailable_after_s,
+            )
+        except (TimeoutError, DriverError, Neo4jError, OSError):
+            self.server = ServerInfo()
+            return
         self.server = ServerInfo(records[0]["version"], records[0]["edition"])
 
     async def _apply_schema(self) -> None:

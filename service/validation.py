@@ -17,6 +17,7 @@ import json
 import math
 from typing import Any
 
+from service.errors import field_error, printable_text
 from service.graph import ProvGraph
 
 MIN_EPOCH = -62_135_596_800  # 0001-01-01T00:00:00Z
@@ -146,29 +147,11 @@ def first_text_problem(value: Any, loc: Loc) -> tuple[Loc, str] | None:
             for key, inner in item.items():
                 problem = text_problem(key)
                 if problem:
-                    return (*where, _printable(key)), f"the key {problem}"
+                    return (*where, printable_text(key)), f"the key {problem}"
                 stack.append((inner, (*where, key)))
         elif isinstance(item, list):
             stack.extend((inner, (*where, i)) for i, inner in enumerate(item))
     return None
-
-
-def _printable(text: str) -> str:
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def printable(value: Any) -> Any:
-    """A value that any JSON answer can carry: lone surrogates escaped, non-finite floats
-    as text. For echoing what a caller sent back in an error."""
-    if isinstance(value, str):
-        return _printable(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {printable(key): printable(inner) for key, inner in value.items()}
-    if isinstance(value, list | tuple):
-        return [printable(inner) for inner in value]
-    return value
 
 
 # ---------------------------------------------------------------- imported graphs
@@ -181,7 +164,7 @@ def graph_problems(graph: ProvGraph, limit: int = 20) -> list[dict[str, Any]]:
 
     def add(loc: Loc, msg: str, kind: str) -> None:
         if len(problems) < limit:
-            problems.append({"type": kind, "loc": ["body", *loc], "msg": msg})
+            problems.append(field_error(loc, msg, kind))
 
     for node in graph.nodes.values():
         name = _shown(node.id)
@@ -216,5 +199,5 @@ def _texts(*values: str | None) -> list[str]:
 
 def _shown(node_id: str, most: int = 80) -> str:
     """An id as an error message shows it: printable, and cut when long."""
-    shown = _printable(node_id)
+    shown = printable_text(node_id)
     return shown if len(shown) <= most else f"{shown[:most]}... ({len(node_id)} characters)"

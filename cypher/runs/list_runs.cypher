@@ -14,7 +14,7 @@ CALL () {
   RETURN run
 }
 WITH run
-WHERE run.kind IN ['ModelRun', 'CodeRun']
+WHERE run.kind IN $kinds
   AND ($since IS NULL OR run.start_time >= $since)
   AND ($until IS NULL OR run.start_time <= $until)
   AND ($agent IS NULL OR EXISTS { (run)-[:WAS_ASSOCIATED_WITH]->(:Node {id: $agent}) })

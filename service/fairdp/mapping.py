@@ -13,7 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph import AGENT, ENTITY, PROV, PROVGRAPH, Attributes, Edge, Node, ProvGraph
+from service.graph import (
+    AGENT,
+    ENTITY,
+    PROV,
+    PROVGRAPH,
+    Attributes,
+    Edge,
+    Kind,
+    Node,
+    ProvGraph,
+    Relation,
+)
 
 FAIRDP_OBJECT = {"object": "Object", "object_component": "ObjectComponent"}
 
@@ -33,7 +44,7 @@ def _person(graph: ProvGraph, node_id: str, label: str | None = None, **attrs: A
     if label is not None:
         attributes.append((PROV["label"], label))
     attributes += [(PROVGRAPH[key], value) for key, value in attrs.items() if value is not None]
-    graph.add_node(Node(node_id, (AGENT,), "Person", label=label, attributes=attributes))
+    graph.add_node(Node(node_id, (AGENT,), Kind.PERSON, label=label, attributes=attributes))
 
 
 def author_graph(node: str, body: dict[str, Any]) -> ProvGraph:
@@ -47,7 +58,7 @@ def user_author_graph(user: str, author: str) -> ProvGraph:
     graph = ProvGraph()
     _person(graph, user)
     _person(graph, author)
-    graph.add_edge(Edge("ACTED_ON_BEHALF_OF", user, author))
+    graph.add_edge(Edge(Relation.ACTED_ON_BEHALF_OF, user, author))
     return graph
 
 
@@ -72,7 +83,7 @@ def object_graph(
     )
     for author in body["authors"]:
         _person(graph, author)
-        graph.add_edge(Edge("WAS_ATTRIBUTED_TO", node, author))
+        graph.add_edge(Edge(Relation.WAS_ATTRIBUTED_TO, node, author))
     return graph
 
 
@@ -87,7 +98,7 @@ def component_graph(node: str, body: dict[str, Any]) -> ProvGraph:
         description=body.get("description"),
     )
     _entity(graph, body["object"], "Object")
-    graph.add_edge(Edge("HAD_MEMBER", body["object"], node))
+    graph.add_edge(Edge(Relation.HAD_MEMBER, body["object"], node))
     return graph
 
 
@@ -102,9 +113,9 @@ def data_product_graph(node: str, body: dict[str, Any], namespace: str) -> ProvG
     _entity(graph, node, "DataProductVersion", label, version=body["version"])
     product = product_id(namespace, body["name"])
     _entity(graph, product, "DataProduct", f"{namespace}:{body['name']}", namespace=namespace)
-    graph.add_edge(Edge("SPECIALIZATION_OF", node, product))
+    graph.add_edge(Edge(Relation.SPECIALIZATION_OF, node, product))
     _entity(graph, body["object"], "Object")
-    graph.add_edge(Edge("SPECIALIZATION_OF", body["object"], node))
+    graph.add_edge(Edge(Relation.SPECIALIZATION_OF, body["object"], node))
     return graph
 
 
@@ -115,8 +126,8 @@ def issue_graph(node: str, body: dict[str, Any]) -> ProvGraph:
     _entity(graph, node, "Issue", label, severity=body["severity"], description=body["description"])
     for target in body["object_issues"]:
         _entity(graph, target, "Object")
-        graph.add_edge(Edge("WAS_INFLUENCED_BY", node, target))
+        graph.add_edge(Edge(Relation.WAS_INFLUENCED_BY, node, target))
     for target in body["component_issues"]:
         _entity(graph, target, "ObjectComponent")
-        graph.add_edge(Edge("WAS_INFLUENCED_BY", node, target))
+        graph.add_edge(Edge(Relation.WAS_INFLUENCED_BY, node, target))
     return graph

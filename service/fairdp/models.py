@@ -1,7 +1,8 @@
-"""FAIR-DP code run bodies: the writable fields of the registry's CodeRun."""
+"""FAIR-DP code run bodies (the writable fields of the registry's CodeRun) and the
+registry's answers: a code run, a page of a list, a user, an RO-Crate."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -46,3 +47,47 @@ class CodeRunPatch(BaseModel):
     outputs: list[Ref] | None = None
 
     model_config = {"populate_by_name": True}
+
+
+class CodeRunView(BaseModel):
+    """A code run as the registry answers it; references are URLs (this server's objects
+    and components under its public base), read-only fields included."""
+
+    url: str
+    ro_crate: str
+    uuid: str
+    last_updated: str
+    run_date: str
+    description: str | None
+    updated_by: str
+    code_repo: str | None
+    model_config_ref: str | None = Field(alias="model_config")
+    submission_script: str | None
+    inputs: list[str]
+    outputs: list[str]
+
+    model_config = {"populate_by_name": True}
+
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    """A list as the registry answers it: `count` of every match, the `next` page's URL."""
+
+    count: int
+    next: str | None
+    previous: str | None
+    results: list[Item]
+
+
+class UserView(BaseModel):
+    url: str
+    username: str
+
+
+class RoCrateMetadata(BaseModel):
+    """An RO-Crate's `ro-crate-metadata.json` (JSON-LD)."""
+
+    context: Any = Field(alias="@context")
+    graph: list[dict[str, Any]] = Field(alias="@graph")

@@ -20,13 +20,14 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel
 
+from service.auth import Caller
 from service.errors import BadRequest, Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import mapping, refs
 from service.fairdp import repository as registry_repository
 from service.fairdp.resources import RESOURCES, Resource, link_key
 from service.graph import ProvGraph
 from service.records import repository
-from service.records.repository import RecordToWrite
+from service.records.repository import RecordToWrite, StoredRecord
 from service.store import Store
 
 ADMIN = "admin"  # the user the FAIR registry seeds, with an author of the same name
@@ -90,7 +91,7 @@ def unique_key(resource: Resource, props: dict[str, Any]) -> str | None:
 
 async def _linked(
     tx: AsyncManagedTransaction, resource: Resource, body: dict[str, Any]
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, StoredRecord]:
     """The records the body links to, by node id; 422 naming each link to nothing."""
     wanted: list[tuple[tuple[str | int, ...], str, str]] = []
     for name, target in resource.links.items():
@@ -104,7 +105,7 @@ async def _linked(
     errors = [
         field_error(loc, f"no {target} {node.split('/')[-2]} exists here", "missing_reference")
         for loc, node, target in wanted
-        if found.get(node, {}).get("kind") != RESOURCES[target].kind
+        if node not in found or found[node].kind != RESOURCES[target].kind
     ]
     if errors:
         raise InvalidInput(errors)
@@ -117,16 +118,16 @@ async def _check_unique(
     if key is None:
         return
     existing = await registry_repository.find_unique(tx, key)
-    if existing is not None and existing["id"] != own_id:
+    if existing is not None and existing.id != own_id:
         fields = ", ".join(resource.unique)
         raise Conflict(
-            f"a {resource.name} with this {fields} already exists: {existing['id']} "
+            f"a {resource.name} with this {fields} already exists: {existing.id} "
             f"(the registry's unique constraint on {fields})"
         )
 
 
-def _body(record: dict[str, Any]) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(record["body"])
+def _body(record: StoredRecord) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(record.body)
     return body
 
 
@@ -183,7 +184,7 @@ def _whole_object(object_node: str) -> Resolved:
 
 async def _create(
     tx: AsyncManagedTransaction, resource: Resource, resolved: Resolved, caller: str
-) -> dict[str, Any]:
+) -> StoredRecord:
     to_write = await _new(tx, resource, resolved, caller)
     await repository.write_new_records(tx, [to_write])
     if resource.name == "object":
@@ -197,7 +198,7 @@ async def _create(
 
 async def create(
     store: Store, resource: Resource, sent: BaseModel, caller: str, root: str, users: set[str]
-) -> dict[str, Any]:
+) -> StoredRecord:
     """Create one resource instance (an object with its whole-object component); 409 on the
     registry's unique constraint, 422 naming each link to nothing. Nothing half-written."""
     resolved = resolve(resource, sent.model_dump(mode="json"), root, users)
@@ -215,25 +216,27 @@ async def _patch(
     resource: Resource,
     seq: int,
     resolved: Resolved,
-    caller: str,
-) -> dict[str, Any]:
-    stored = await repository.get_by_seq(tx, resource.kind, seq)
-    if stored is None:
+    caller: Caller,
+) -> StoredRecord:
+    found = await repository.get_by_seq(tx, resource.kind, seq)
+    # Locked and checked (403) before anything else answers (a 409, say).
+    stored = found and await repository.get_for_change(tx, found.id, caller)
+    if not stored:
         raise NotFound(f"no {resource.name} with id {seq}")
     body = _body(stored) | resolved.body
-    props = {k: v for k, v in stored.items() if k.startswith("field_")} | resolved.props
+    props = stored.fields | resolved.props
     key = unique_key(resource, props)
-    await _check_unique(tx, resource, key, stored["id"])
-    graph = await _graph(tx, resource, stored["id"], body)
+    await _check_unique(tx, resource, key, stored.id)
+    graph = await _graph(tx, resource, stored.id, body)
     new = RecordToWrite(
-        stored["id"],
+        stored.id,
         resource.kind,
         graph,
         json.dumps(body),
-        caller,
+        caller.name,
         extra={"seq": seq, "unique_key": key, **props},
     )
-    return await repository.replace_record(tx, new, f"PATCH /api/{resource.name}/")
+    return await repository.replace_record(tx, new, f"PATCH /api/{resource.name}/", caller)
 
 
 async def patch(
@@ -241,12 +244,12 @@ async def patch(
     resource: Resource,
     seq: int,
     sent: BaseModel,
-    caller: str,
+    caller: Caller,
     root: str,
     users: set[str],
-) -> dict[str, Any]:
+) -> StoredRecord:
     """The given fields replace the stored ones; earlier versions stay in the record's
-    history (`GET /records/api/<resource>/<id>/`)."""
+    history (`GET /records/api/<resource>/<id>/`). Another caller's needs admin (403)."""
     given = sent.model_dump(mode="json", exclude_unset=True)
     resolved = resolve(resource, given, root, users)
     if "uuid" not in given:
@@ -260,7 +263,7 @@ async def patch(
         ) from None
 
 
-async def get(store: Store, resource: Resource, seq: int) -> dict[str, Any]:
+async def get(store: Store, resource: Resource, seq: int) -> StoredRecord:
     stored = await store.read(repository.get_by_seq, resource.kind, seq)
     if stored is None:
         raise NotFound(f"no {resource.name} with id {seq}")
@@ -306,34 +309,34 @@ async def _page(
     found: list[dict[str, Any]],
     before: int | None,
     limit: int,
-) -> tuple[int, list[tuple[dict[str, Any], dict[str, list[str]]]]]:
+) -> tuple[int, list[tuple[StoredRecord, dict[str, list[str]]]]]:
     count, page = await registry_repository.list_page(tx, resource.kind, found, before, limit)
     return count, await _with_reverse(tx, resource, page)
 
 
 async def _with_reverse(
-    tx: AsyncManagedTransaction, resource: Resource, page: list[dict[str, Any]]
-) -> list[tuple[dict[str, Any], dict[str, list[str]]]]:
+    tx: AsyncManagedTransaction, resource: Resource, page: list[StoredRecord]
+) -> list[tuple[StoredRecord, dict[str, list[str]]]]:
     reverse: dict[str, dict[int, list[str]]] = {}
-    seqs = [stored["seq"] for stored in page]
+    seqs = [stored.seq for stored in page if stored.seq is not None]
     for name, (target, link, _) in resource.reverse.items():
         kind = RESOURCES[target].kind
         reverse[name] = await registry_repository.referrers(tx, kind, f"field_{link}", seqs)
     return [
-        (stored, {name: found.get(stored["seq"], []) for name, found in reverse.items()})
+        (stored, {name: found.get(stored.seq or 0, []) for name, found in reverse.items()})
         for stored in page
     ]
 
 
 async def list_page(
     store: Store, resource: Resource, found: list[dict[str, Any]], before: int | None, limit: int
-) -> tuple[int, list[tuple[dict[str, Any], dict[str, list[str]]]]]:
+) -> tuple[int, list[tuple[StoredRecord, dict[str, list[str]]]]]:
     return await store.read(_page, resource, found, before, limit)
 
 
 async def with_reverse(
-    store: Store, resource: Resource, stored: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    store: Store, resource: Resource, stored: StoredRecord
+) -> tuple[StoredRecord, dict[str, list[str]]]:
     return (await store.read(_with_reverse, resource, [stored]))[0]
 
 
@@ -344,8 +347,8 @@ async def _seed(tx: AsyncManagedTransaction) -> None:
     author_record = await _create(tx, author, resolved, ADMIN)
     user = refs.node_id(refs.USERS, ADMIN)
     link = Resolved(
-        {"user": user, "author": author_record["id"]},
-        {"field_user": ADMIN, "field_author": author_record["seq"]},
+        {"user": user, "author": author_record.id},
+        {"field_user": ADMIN, "field_author": author_record.seq},
     )
     await _create(tx, RESOURCES["user_author"], link, ADMIN)
 

@@ -4,13 +4,21 @@ patch routes per resource of `resources.RESOURCES`, the subset the FAIR-DP clien
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from pydantic import BaseModel, create_model
 
-from service.auth import ANONYMOUS, TokensDep, WriterDep, ensure_may_change
+from service.auth import ANONYMOUS, TokensDep, WriterDep
 from service.deps import StoreDep, get_settings
 from service.errors import BadRequest, NotFound
 from service.fairdp import refs, registry
-from service.fairdp.resources import RESOURCES, ROOT_LISTING, Resource, patch_model, view
+from service.fairdp.models import Page, UserView
+from service.fairdp.resources import (
+    RESOURCES,
+    ROOT_LISTING,
+    Resource,
+    patch_model,
+    view,
+    view_model,
+)
 from service.links import public_base
 
 PAGE_SIZE = 100
@@ -39,21 +47,27 @@ def users_of(tokens: TokensDep) -> set[str]:
 UsersDep = Annotated[set[str], Depends(users_of)]
 
 
-@router.get("/")
+ApiRoot: type[BaseModel] = create_model(
+    "ApiRoot",
+    **{name: (str, ...) for name in ROOT_LISTING},  # type: ignore[call-overload]
+)
+
+
+@router.get("/", response_model=ApiRoot)
 async def api_root(request: Request) -> dict[str, str]:
     """Every resource's list URL, as the registry's API root answers."""
     root = root_of(request)
     return {name: f"{root}/api/{name}/" for name in ROOT_LISTING}
 
 
-def _user(root: str, name: str) -> dict[str, Any]:
-    return {"url": refs.url(root, refs.node_id(refs.USERS, name)), "username": name}
+def _user(root: str, name: str) -> UserView:
+    return UserView(url=refs.url(root, refs.node_id(refs.USERS, name)), username=name)
 
 
 @router.get("/users/")
 async def list_users(
     request: Request, users: UsersDep, username: str | None = None, format: str | None = None
-) -> dict[str, Any]:
+) -> Page[UserView]:
     """The users: configured callers, `admin` (the registry's seeded user) and `anonymous`
     (the caller in open mode or an anonymous read). Filter: `username`."""
     unknown = set(request.query_params) - {"username", "format"}
@@ -61,11 +75,11 @@ async def list_users(
         raise BadRequest(f"unknown filter field(s) {', '.join(sorted(unknown))} for users")
     names = sorted(n for n in users if username is None or n == username)
     results = [_user(root_of(request), name) for name in names]
-    return {"count": len(results), "next": None, "previous": None, "results": results}
+    return Page(count=len(results), next=None, previous=None, results=results)
 
 
 @router.get("/users/{name}/", responses={404: {"description": "no such user"}})
-async def read_user(name: str, request: Request, users: UsersDep) -> dict[str, Any]:
+async def read_user(name: str, request: Request, users: UsersDep) -> UserView:
     """One user by name (registry users are addressed by name here, not by number)."""
     if name not in users:
         raise NotFound(f"no user {name!r}")
@@ -75,6 +89,7 @@ async def read_user(name: str, request: Request, users: UsersDep) -> dict[str, A
 def _add_routes(resource: Resource) -> None:
     Body = resource.body
     Patch = patch_model(resource.body)
+    View = view_model(resource)
     name = resource.name
 
     async def list_resource(
@@ -88,7 +103,7 @@ def _add_routes(resource: Resource) -> None:
         count, page = await registry.list_page(store, resource, found, cursor, page_size)
         next_link = None
         if page and len(page) == page_size:
-            next_link = str(request.url.include_query_params(cursor=page[-1][0]["seq"]))
+            next_link = str(request.url.include_query_params(cursor=page[-1][0].seq))
         results = [view(root, resource, stored, reverse) for stored, reverse in page]
         return {"count": count, "next": next_link, "previous": None, "results": results}
 
@@ -98,11 +113,10 @@ def _add_routes(resource: Resource) -> None:
         store: StoreDep,
         caller: WriterDep,
         users: UsersDep,
-    ) -> JSONResponse:
+    ) -> dict[str, Any]:
         root = root_of(request)
         stored = await registry.create(store, resource, body, caller.name, root, users)
-        answer = view(root, resource, *await registry.with_reverse(store, resource, stored))
-        return JSONResponse(answer, status_code=201)
+        return view(root, resource, *await registry.with_reverse(store, resource, stored))
 
     async def read_resource(seq: Seq, request: Request, store: StoreDep) -> dict[str, Any]:
         stored = await registry.get(store, resource, seq)
@@ -118,9 +132,8 @@ def _add_routes(resource: Resource) -> None:
         caller: WriterDep,
         users: UsersDep,
     ) -> dict[str, Any]:
-        ensure_may_change(caller, await registry.get(store, resource, seq))
         root = root_of(request)
-        stored = await registry.patch(store, resource, seq, body, caller.name, root, users)
+        stored = await registry.patch(store, resource, seq, body, caller, root, users)
         return view(root, resource, *await registry.with_reverse(store, resource, stored))
 
     fields = ", ".join(resource.body.model_fields)
@@ -131,6 +144,7 @@ def _add_routes(resource: Resource) -> None:
         f"/{name}/",
         list_resource,
         methods=["GET"],
+        response_model=Page[View],  # type: ignore[valid-type]
         name=f"list_{name}",
         description=f"`{name}` instances, newest first, `{{count, next, previous, results}}`. "
         f"Exact-match filters on {fields}; links by id or URL; unknown fields are `400`.",
@@ -140,6 +154,7 @@ def _add_routes(resource: Resource) -> None:
         create_resource,
         methods=["POST"],
         status_code=201,
+        response_model=View,
         name=f"create_{name}",
         description=f"Create a `{name}` (`201`).{unique} A link to nothing is `422`.",
         responses={409: {"description": "unique constraint"}},
@@ -149,6 +164,7 @@ def _add_routes(resource: Resource) -> None:
             path,
             read_resource,
             methods=["GET"],
+            response_model=View,
             name=f"read_{name}",
             description=f"One `{name}` by its integer id (with or without the trailing slash).",
             include_in_schema=path.endswith("/"),
@@ -158,6 +174,7 @@ def _add_routes(resource: Resource) -> None:
         f"/{name}/{{seq}}/",
         patch_resource,
         methods=["PATCH"],
+        response_model=View,
         name=f"patch_{name}",
         description=f"Change some fields of a `{name}`; lists given replace the stored ones.",
         responses={404: {"description": f"no such {name}"}},

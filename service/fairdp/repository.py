@@ -10,6 +10,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from service.records.repository import StoredRecord
 from service.store import fetch
 
 
@@ -19,19 +20,19 @@ async def list_page(
     filters: list[dict[str, Any]],
     before: int | None,
     limit: int,
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[StoredRecord]]:
     rows = await fetch(tx, "fairdp/list", kind=kind, filters=filters, before=before, limit=limit)
-    return int(rows[0]["count"]), list(rows[0]["page"])
+    return int(rows[0]["count"]), [StoredRecord.from_row(row) for row in rows[0]["page"]]
 
 
-async def find_unique(tx: AsyncManagedTransaction, key: str) -> dict[str, Any] | None:
+async def find_unique(tx: AsyncManagedTransaction, key: str) -> StoredRecord | None:
     rows = await fetch(tx, "fairdp/find_unique", key=key)
-    return rows[0]["record"] if rows else None
+    return StoredRecord.from_row(rows[0]["record"]) if rows else None
 
 
-async def records_by_id(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def records_by_id(tx: AsyncManagedTransaction, ids: list[str]) -> dict[str, StoredRecord]:
     rows = await fetch(tx, "fairdp/records_by_id", ids=ids)
-    return {row["record"]["id"]: row["record"] for row in rows}
+    return {row["record"]["id"]: StoredRecord.from_row(row["record"]) for row in rows}
 
 
 async def referrers(

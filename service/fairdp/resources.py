@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from service.fairdp import refs
 from service.graph import no_control_characters, utc
+from service.records.repository import StoredRecord
 
 Name = Annotated[str, Field(min_length=1, max_length=1024)]
 Text = Annotated[str, Field(max_length=1024 * 1024)]
@@ -102,6 +103,29 @@ def patch_model(body: type[BaseModel]) -> type[BaseModel]:
     return model
 
 
+def view_model(resource: Resource) -> type[BaseModel]:
+    """The answer's shape for a resource (`view`): read-only fields, the writable ones with
+    links as URLs, and the links that point here from other resources."""
+    fields: dict[str, Any] = {
+        "url": (str, ...),
+        "last_updated": (str, ...),
+        "updated_by": (str, ...),
+    }
+    for name, info in resource.body.model_fields.items():
+        if name in resource.links:
+            fields[name] = (list[str] if resource.is_list(name) else str | None, ...)
+        elif name == "uuid":
+            fields[name] = (str | None, ...)  # stored as text, answered as sent
+        else:
+            fields[name] = (info.annotation, ...)
+    for name, (_, _, many) in resource.reverse.items():
+        fields[name] = (list[str] if many else str | None, ...)
+    model: type[BaseModel] = create_model(
+        f"{resource.body.__name__.removesuffix('In')}View", **fields
+    )
+    return model
+
+
 @dataclass(frozen=True)
 class Resource:
     name: str  # the path segment under /api/
@@ -177,22 +201,22 @@ def iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
-def last_updated(stored: dict[str, Any]) -> str:
-    return iso(utc(stored.get("updated_at") or stored["created_at"]))
+def last_updated(stored: StoredRecord) -> str:
+    return iso(utc(stored.registered_at))
 
 
-def updated_by(root: str, stored: dict[str, Any]) -> str:
-    name = stored.get("updated_by") or stored["created_by"]
+def updated_by(root: str, stored: StoredRecord) -> str:
+    name = stored.registered_by
     return refs.url(root, refs.node_id(refs.USERS, name))
 
 
 def view(
-    root: str, resource: Resource, stored: dict[str, Any], reverse: dict[str, list[str]]
+    root: str, resource: Resource, stored: StoredRecord, reverse: dict[str, list[str]]
 ) -> dict[str, Any]:
     """A stored resource in the registry's shape; links as URLs on `root`."""
-    body = json.loads(stored["body"])
+    body = json.loads(stored.body)
     answer: dict[str, Any] = {
-        "url": refs.url(root, stored["id"]),
+        "url": refs.url(root, stored.id),
         "last_updated": last_updated(stored),
         "updated_by": updated_by(root, stored),
     }

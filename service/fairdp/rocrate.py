@@ -21,7 +21,6 @@ from prov_export.ids import IdPolicy
 from service.fairdp.service import agent_id
 
 PROCESS_RUN_CRATE = "https://w3id.org/ro/wfrun/process/0.5"
-METADATA_FILE = "ro-crate-metadata.json"
 
 
 def code_run_crate(view: dict[str, Any], caller: str, policy: IdPolicy) -> ROCrate:

@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
 
+from service.auth import Caller
 from service.errors import Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import refs
 from service.fairdp import repository as registry_repository
@@ -21,7 +22,7 @@ from service.fairdp.models import CodeRunIn, CodeRunPatch
 from service.graph import utc
 from service.mapping import code_run_graph
 from service.records import repository
-from service.records.repository import RecordToWrite
+from service.records.repository import RecordToWrite, StoredRecord
 from service.records.service import write_or_find
 from service.store import Store
 
@@ -101,7 +102,7 @@ async def _link_and_map(tx: AsyncManagedTransaction, to_write: RecordToWrite) ->
     errors = [
         field_error(loc, f"no {target} {node.split('/')[-2]} exists here", "missing_reference")
         for loc, node, target in local
-        if found.get(node, {}).get("kind") != f"fairdp_{target}"
+        if node not in found or found[node].kind != f"fairdp_{target}"
     ]
     if errors:
         raise InvalidInput(errors)
@@ -112,7 +113,7 @@ async def _link_and_map(tx: AsyncManagedTransaction, to_write: RecordToWrite) ->
         to_write.graph = code_run_graph(run, to_write.id, agent, frozenset(regenerated))
 
 
-async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[str, Any]:
+async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> StoredRecord:
     await _link_and_map(tx, to_write)
     to_write.extra["seq"] = await repository.next_sequence(tx, KIND)
     await repository.write_new_records(tx, [to_write])
@@ -123,16 +124,16 @@ async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[
 
 async def register_code_run(
     store: Store, run: CodeRunIn, caller: str, root: str
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[StoredRecord, bool]:
     """The stored record and whether it is new; a uuid seen before returns the first one."""
     run = localise(run, root)
     run_id = str(run.uuid or uuid4())
     find = partial(store.read, repository.get_record, run_id)
     stored, earlier = await write_or_find(store, _create, _to_write(run, run_id, caller), find)
     if earlier is not None:
-        if earlier["kind"] != KIND:
+        if earlier.kind != KIND:
             raise Conflict(
-                f"uuid {run_id!r} is already the id of a {earlier['kind'].replace('_', ' ')} "
+                f"uuid {run_id!r} is already the id of a {earlier.kind.replace('_', ' ')} "
                 f"record; a code run's uuid must name no other record."
             )
         return earlier, False
@@ -140,7 +141,7 @@ async def register_code_run(
     return stored, True
 
 
-async def get_code_run(store: Store, seq: int) -> dict[str, Any]:
+async def get_code_run(store: Store, seq: int) -> StoredRecord:
     stored = await store.read(repository.get_by_seq, KIND, seq)
     if stored is None:
         raise NotFound(f"no code run with id {seq}")
@@ -149,27 +150,32 @@ async def get_code_run(store: Store, seq: int) -> dict[str, Any]:
 
 async def list_code_runs(
     store: Store, filters: dict[str, Any], before: int | None, limit: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[StoredRecord]]:
     return await store.read(repository.list_code_runs, filters, before, limit)
 
 
-async def _replace(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> dict[str, Any]:
+async def _replace(
+    tx: AsyncManagedTransaction, to_write: RecordToWrite, caller: Caller
+) -> StoredRecord:
+    await repository.get_for_change(tx, to_write.id, caller)  # 403 before any other answer
     await _link_and_map(tx, to_write)
-    return await repository.replace_record(tx, to_write, "PATCH /api/code_run/")
+    return await repository.replace_record(tx, to_write, "PATCH /api/code_run/", caller)
 
 
 async def patch_code_run(
-    store: Store, seq: int, patch: CodeRunPatch, caller: str, root: str
-) -> dict[str, Any]:
-    """The given fields replace the stored ones (lists too, as the registry does)."""
+    store: Store, seq: int, patch: CodeRunPatch, caller: Caller, root: str
+) -> StoredRecord:
+    """The given fields replace the stored ones (lists too, as the registry does). Another
+    caller's run needs the admin role (403)."""
     stored = await get_code_run(store, seq)
-    body = json.loads(stored["body"]) | patch.model_dump(by_alias=True, exclude_unset=True)
+    body = json.loads(stored.body) | patch.model_dump(by_alias=True, exclude_unset=True)
     run = localise(CodeRunIn.model_validate(body), root)
-    to_write = _to_write(run, stored["id"], caller)
+    to_write = _to_write(run, stored.id, caller.name)
     to_write.extra["seq"] = seq
-    return await store.write(_replace, to_write)
+    return await store.write(_replace, to_write, caller)
 
 
-async def delete_code_run(store: Store, seq: int) -> None:
+async def delete_code_run(store: Store, seq: int, caller: Caller) -> None:
+    """Another caller's run needs the admin role (403)."""
     stored = await get_code_run(store, seq)
-    await store.write(repository.delete_record, stored["id"], KIND, False)
+    await store.write(repository.delete_record, stored.id, KIND, False, caller)

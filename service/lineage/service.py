@@ -12,8 +12,18 @@ from prov.identifier import Identifier, QualifiedName
 from prov.model import Literal
 
 from prov_export.values import decode_attributes
-from service.errors import BadRequest, InvalidInput, NotFound
-from service.graph import ACTIVITY, AGENT, ENTITY, PROV_CLASSES, RELATION_NAMES, NodeRef, utc
+from service.errors import BadRequest, InvalidInput, NotFound, field_error
+from service.graph import (
+    ACTIVITY,
+    AGENT,
+    ENTITY,
+    PROV_CLASSES,
+    RELATION_NAMES,
+    Kind,
+    NodeRef,
+    Relation,
+    utc,
+)
 from service.lineage import repository
 from service.lineage.models import (
     DerivationPath,
@@ -43,19 +53,19 @@ EXPLORE_DEPTH, SPECIAL_DEPTH, EXPLORE_MAX_DEPTH = 2, 4, 10
 # Our kinds -> Provena's (category, subtype). The workflow template is WORKFLOW_TEMPLATE
 # because that is what Provena's own graph (and so its lineage answers) holds.
 PROVENA_KINDS: dict[str, tuple[ItemCategory, ItemSubType]] = {
-    "ModelRun": (ItemCategory.ACTIVITY, ItemSubType.MODEL_RUN),
-    "CodeRun": (ItemCategory.ACTIVITY, ItemSubType.WORKFLOW_RUN),
-    "Study": (ItemCategory.ACTIVITY, ItemSubType.STUDY),
-    "Person": (ItemCategory.AGENT, ItemSubType.PERSON),
-    "Organization": (ItemCategory.AGENT, ItemSubType.ORGANISATION),
+    Kind.MODEL_RUN: (ItemCategory.ACTIVITY, ItemSubType.MODEL_RUN),
+    Kind.CODE_RUN: (ItemCategory.ACTIVITY, ItemSubType.WORKFLOW_RUN),
+    Kind.STUDY: (ItemCategory.ACTIVITY, ItemSubType.STUDY),
+    Kind.PERSON: (ItemCategory.AGENT, ItemSubType.PERSON),
+    Kind.ORGANIZATION: (ItemCategory.AGENT, ItemSubType.ORGANISATION),
     # Provena has no software agent subtype; its client checks values, not pairings.
-    "SoftwareAgent": (ItemCategory.AGENT, ItemSubType.SOFTWARE),
-    "Dataset": (ItemCategory.ENTITY, ItemSubType.DATASET),
-    "Configuration": (ItemCategory.ENTITY, ItemSubType.DATASET),
-    "Bundle": (ItemCategory.ENTITY, ItemSubType.DATASET),
-    "Plan": (ItemCategory.ENTITY, ItemSubType.WORKFLOW_TEMPLATE),
-    "SoftwareRepository": (ItemCategory.ENTITY, ItemSubType.SOFTWARE),
-    "Script": (ItemCategory.ENTITY, ItemSubType.SOFTWARE),
+    Kind.SOFTWARE_AGENT: (ItemCategory.AGENT, ItemSubType.SOFTWARE),
+    Kind.DATASET: (ItemCategory.ENTITY, ItemSubType.DATASET),
+    Kind.CONFIGURATION: (ItemCategory.ENTITY, ItemSubType.DATASET),
+    Kind.BUNDLE: (ItemCategory.ENTITY, ItemSubType.DATASET),
+    Kind.PLAN: (ItemCategory.ENTITY, ItemSubType.WORKFLOW_TEMPLATE),
+    Kind.SOFTWARE_REPOSITORY: (ItemCategory.ENTITY, ItemSubType.SOFTWARE),
+    Kind.SCRIPT: (ItemCategory.ENTITY, ItemSubType.SOFTWARE),
 }
 # Anything else: the nearest value of its PROV class.
 PROVENA_CLASSES = {
@@ -196,10 +206,7 @@ def explore_details(what: str, depth: int, walk: Walk) -> str:
 # ---------------------------------------------------------------- native /lineage
 
 DIRECTIONS = {UPSTREAM: [UPSTREAM], DOWNSTREAM: [DOWNSTREAM], "both": [UPSTREAM, DOWNSTREAM]}
-KINDS = (
-    "Dataset Plan ModelRun CodeRun Study Person Organization SoftwareAgent "
-    "SoftwareRepository Configuration Script Bundle"
-).split()
+KINDS = tuple(Kind)
 
 
 @dataclass(frozen=True)
@@ -223,11 +230,9 @@ def checked_types(values: Iterable[str]) -> tuple[str, ...]:
     if unknown:
         raise InvalidInput(
             [
-                {
-                    "type": "value_error",
-                    "loc": ["query", "types"],
-                    "msg": f"unknown type {value!r}; use any of {choices}",
-                }
+                field_error(
+                    ("types",), f"unknown type {value!r}; use any of {choices}", where="query"
+                )
                 for value in unknown
             ]
         )
@@ -245,15 +250,8 @@ def parse_time(name: str, value: str | None) -> float | None:
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(
-            [
-                {
-                    "type": "value_error",
-                    "loc": ["query", name],
-                    "msg": f"{value!r} is neither epoch seconds nor an ISO 8601 time",
-                }
-            ]
-        ) from None
+        problem = f"{value!r} is neither epoch seconds nor an ISO 8601 time"
+        raise InvalidInput([field_error((name,), problem, where="query")]) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.timestamp()
@@ -358,12 +356,12 @@ def lineage_response(
     edges = [s for s in walk.steps.values() if s.source in shown and s.target in shown]
     lineage_nodes = set(shown)
     for step in rows.agent_steps:
-        if step.type != "ACTED_ON_BEHALF_OF" and step.source in lineage_nodes:
+        if step.type != Relation.ACTED_ON_BEHALF_OF and step.source in lineage_nodes:
             if step.target in details and wanted(details[step.target], query):
                 shown.add(step.target)
                 edges.append(step)
     for step in rows.agent_steps:
-        if step.type == "ACTED_ON_BEHALF_OF" and {step.source, step.target} <= shown:
+        if step.type == Relation.ACTED_ON_BEHALF_OF and {step.source, step.target} <= shown:
             if delegation_in_lineage(step, lineage_nodes):
                 edges.append(step)
     order = [*walk.levels, *(node["id"] for node in rows.nodes if node["id"] not in walk.levels)]

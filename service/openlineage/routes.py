@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from service.auth import WriterDep
 from service.deps import StoreDep
-from service.errors import BadRequest, ContentTooLarge, InvalidInput
+from service.errors import BadRequest, ContentTooLarge, InvalidInput, field_error
 from service.json_bodies import parsed_body
 from service.openlineage import service
 from service.openlineage.models import (
@@ -75,9 +75,7 @@ async def event_body(request: Request, limit: int) -> Any:
         # Strict as every other JSON body (service/json_bodies.py), gzipped ones included.
         return strict_json(raw)
     except BodyProblem as problem:
-        raise InvalidInput(
-            [{"type": "json_invalid", "loc": ["body", *problem.loc], "msg": problem.msg}]
-        ) from None
+        raise InvalidInput([field_error(problem.loc, problem.msg, "json_invalid")]) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise BadRequest(f"the body is not JSON: {error}") from None
 

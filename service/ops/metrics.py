@@ -119,7 +119,10 @@ class RequestMetrics:
 router = APIRouter(tags=["health"])
 
 
-@router.get("/metrics", response_class=Response)
+PROMETHEUS_TEXT = {"content": {"text/plain": {"schema": {"type": "string"}}}}
+
+
+@router.get("/metrics", response_class=Response, responses={200: PROMETHEUS_TEXT})
 async def metrics(request: Request) -> Response:
     """Prometheus metrics of this API process (text format 0.0.4): requests and latency per
     route template and status, records written per dialect, Neo4j availability and

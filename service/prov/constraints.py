@@ -414,7 +414,8 @@ class _Events:
         for s in self.event_statements.get(event, []):
             value = self.u.value[self.u.find(s.args[-1])]
             if value is not None and value[1][0] == "time":
-                return value[1][1]
+                moment: datetime.datetime = value[1][1]
+                return moment
         return None
 
     def events(self, kind: str, position: int, term: Term) -> Iterator[Statement]:

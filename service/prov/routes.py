@@ -1,15 +1,15 @@
 """Native `/prov`: PROV documents out (`GET`) and in (`POST`)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from prov_export.formats import FORMATS, Format, UnknownFormat, format_for_media_type, get_format
 from service.auth import Caller, ReaderDep, Role, WriterDep
 from service.deps import IdempotencyKey, StoreDep
-from service.errors import BadRequest, ProvgraphError
+from service.errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from service.fairdp.refs import to_node
 from service.prov import service
 
@@ -20,14 +20,6 @@ Scope = Literal["record", "upstream", "downstream", "both", "all"]
 IMPORT_MEDIA_TYPES: dict[str, Format] = {
     media_type: f for f in FORMATS.values() for media_type in (f.media_type, *f.aliases)
 } | {"application/provenance+json": FORMATS["json"]}
-
-
-class NotAcceptable(ProvgraphError):
-    status_code = 406
-
-
-class UnsupportedMediaType(ProvgraphError):
-    status_code = 415
 
 
 def export_format(format_name: str | None, accept: str | None) -> Format:
@@ -56,18 +48,40 @@ def import_format(content_type: str | None) -> Format:
     return found
 
 
+class ProvJsonDocument(BaseModel):
+    """A PROV-JSON document (W3C Member Submission): each PROV record kind maps ids to
+    their attributes; bundles hold documents of their own. The other formats are text."""
+
+    prefix: dict[str, str] = {}
+    entity: dict[str, Any] = {}
+    activity: dict[str, Any] = {}
+    agent: dict[str, Any] = {}
+    used: dict[str, Any] = {}
+    wasGeneratedBy: dict[str, Any] = {}
+    wasAssociatedWith: dict[str, Any] = {}
+    wasAttributedTo: dict[str, Any] = {}
+    actedOnBehalfOf: dict[str, Any] = {}
+    wasInformedBy: dict[str, Any] = {}
+    wasDerivedFrom: dict[str, Any] = {}
+    bundle: dict[str, Any] = {}
+
+
+class Imported(BaseModel):
+    id: str = Field(description="the record's id; `GET /prov?id=&scope=record` exports it")
+    nodes: int
+    edges: int
+
+
 def may_read_whole_graph(caller: Caller) -> None:
     # Whole-graph operations are the admin's (service.auth); one record or lineage is a read.
     if caller.role < Role.admin:
-        raise HTTPException(
-            403, detail=f"{caller.name!r} has the {caller.role.name} role; scope=all needs admin."
-        )
+        raise Forbidden(f"{caller.name!r} has the {caller.role.name} role; scope=all needs admin.")
 
 
 @router.get(
     "/prov",
     responses={
-        200: {"content": {f.media_type: {} for f in FORMATS.values()}},
+        200: {"model": ProvJsonDocument, "content": {f.media_type: {} for f in FORMATS.values()}},
         400: {"description": "unknown format, or no id for a scope that needs one"},
         403: {"description": "scope=all needs the admin role"},
         404: {"description": "no such record or node"},
@@ -111,11 +125,12 @@ IMPORT_BODY = {
     }
 }
 
+
 @router.post(
     "/prov",
     status_code=201,
     responses={
-        200: {"description": "the Idempotency-Key was seen before: the first answer"},
+        200: {"model": Imported, "description": "the Idempotency-Key was seen before"},
         409: {"description": "the document breaks PROV's rules against the graph"},
         415: {"description": "Content-Type is not a PROV format"},
         422: {"description": "the body is not a PROV document of that format"},
@@ -124,6 +139,7 @@ IMPORT_BODY = {
 )
 async def import_prov(
     request: Request,
+    response: Response,
     store: StoreDep,
     caller: WriterDep,
     content_type: Annotated[str | None, Header()] = None,
@@ -132,7 +148,7 @@ async def import_prov(
         Literal["strict"] | None,
         Query(description="strict: refuse (422) a document invalid under PROV-CONSTRAINTS"),
     ] = None,
-) -> JSONResponse:
+) -> Imported:
     """Import a PROV document (Content-Type selects the format: PROV-JSON
     `application/json`, PROV-N `text/provenance-notation`, ...) as one record;
     `201 {"id", "nodes", "edges"}`. Its blank ids (`_:b1`) stay its own. An
@@ -148,7 +164,8 @@ async def import_prov(
         idempotency_key,
         strict=validate == "strict",
     )
-    return JSONResponse(imported.answer(), status_code=201 if imported.created else 200)
+    response.status_code = 201 if imported.created else 200
+    return Imported(id=imported.id, nodes=imported.nodes, edges=imported.edges)
 
 
 async def body_text(request: Request) -> str:

@@ -27,12 +27,19 @@ from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
 from prov_export.values import encode_attributes
-from service.errors import BadRequest, Conflict, ContentTooLarge, InvalidInput, NotFound
+from service.errors import (
+    BadRequest,
+    Conflict,
+    ContentTooLarge,
+    InvalidInput,
+    NotFound,
+    field_error,
+)
 from service.export import id_policy
 from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
 from service.prov import constraints, repository
-from service.records.repository import RecordToWrite, content_hash
+from service.records.repository import RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store
@@ -167,9 +174,6 @@ class Imported:
     edges: int
     created: bool
 
-    def answer(self) -> dict[str, Any]:
-        return {"id": self.id, "nodes": self.nodes, "edges": self.edges}
-
 
 def parse_document(text: str, fmt: Format) -> ProvDocument:
     """The document a request body holds; a 422 saying what is wrong when it holds none."""
@@ -215,7 +219,7 @@ def _dictionary_refusal(used: list[str]) -> str:
 
 
 def _body_error(msg: str, kind: str) -> dict[str, Any]:
-    return {"type": kind, "loc": ["body"], "msg": msg}
+    return field_error((), msg, kind)
 
 
 def document_graph(document: ProvDocument, store: Store, record_id: str) -> ProvGraph:
@@ -289,14 +293,14 @@ def admit(settings: Settings, document: ProvDocument) -> None:
         )
 
 
-def _replay(stored: dict[str, Any], text: str, key: str | None) -> Imported:
+def _replay(stored: StoredRecord, text: str, key: str | None) -> Imported:
     """The first answer to a re-sent import; another body under the same key is a conflict."""
-    if stored["content_hash"] != content_hash(text):
+    if stored.content_hash != content_hash(text):
         raise Conflict(
             f"Idempotency-Key {key!r} was already used by record "
-            f"{stored['id']!r} for a different body; use a new key for a new document."
+            f"{stored.id!r} for a different body; use a new key for a new document."
         )
-    return Imported(stored["id"], stored.get("nodes", 0), stored.get("edges", 0), created=False)
+    return Imported(stored.id, stored.nodes, stored.edges, created=False)
 
 
 # ---------------------------------------------------------------------------- lineage

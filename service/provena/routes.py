@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from service.auth import WriterDep, ensure_may_change_record
+from service.auth import WriterDep
 from service.deps import IdempotencyKey, StoreDep
 from service.errors import ContentTooLarge
 from service.provena import service
@@ -84,9 +84,8 @@ async def update_model_run(
     """Replace a model run's record: the graph becomes the new version's; the earlier
     versions and the reasons stay retrievable at `GET /records/{id}`. Another caller's
     record needs the admin role."""
-    await ensure_may_change_record(store, caller, request.model_run_id)
     info, version = await service.update_model_run(
-        store, request.model_run_id, request.reason, request.record, caller.name
+        store, request.model_run_id, request.reason, request.record, caller
     )
     return UpdateModelRunResponse(
         status=Status(success=True, details=f"Updated model run {info.id} to version {version}."),
@@ -106,8 +105,7 @@ async def delete_model_run(
     With `trial_mode` the planned changes are returned and nothing changes. The `diff`
     entries carry Provena's `action_type` codes (2 remove node, 4 remove link, 5/6 remove
     this record from a link/node that others still assert)."""
-    await ensure_may_change_record(store, caller, request.record_id)
-    diff = await service.delete_model_run(store, request.record_id, request.trial_mode)
+    diff = await service.delete_model_run(store, request.record_id, request.trial_mode, caller)
     verb = "Would delete" if request.trial_mode else "Deleted"
     return DeleteResponse(
         status=Status(success=True, details=f"{verb} model run {request.record_id}."),

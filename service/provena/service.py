@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+from service.auth import Caller
 from service.errors import Conflict, InvalidInput
 from service.export import prov_json
 from service.graph import ProvGraph
@@ -16,7 +17,7 @@ from service.provena.models import (
     ProvenanceRecordInfo,
 )
 from service.records import repository
-from service.records.repository import RecordToWrite, content_hash
+from service.records.repository import RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store, TransactionTooLarge
@@ -37,16 +38,16 @@ def record_info(
 
 
 def _replay(
-    settings: Settings, stored: dict[str, Any], body: str, key: str | None
+    settings: Settings, stored: StoredRecord, body: str, key: str | None
 ) -> ProvenanceRecordInfo:
     """The first answer to a re-sent request; a different body under one key is a conflict."""
-    if stored["content_hash"] != content_hash(body):
+    if stored.content_hash != content_hash(body):
         raise Conflict(
             f"Idempotency-Key {key!r} was already used by record "
-            f"{stored['id']!r} for a different body; use a new key for a new record."
+            f"{stored.id!r} for a different body; use a new key for a new record."
         )
-    record = ModelRunRecord.model_validate_json(stored["body"])
-    return record_info(settings, stored["id"], record, model_run_graph(record, stored["id"]))
+    record = ModelRunRecord.model_validate_json(stored.body)
+    return record_info(settings, stored.id, record, model_run_graph(record, stored.id))
 
 
 async def register_model_run(
@@ -114,13 +115,17 @@ async def register_batch(
 
 
 async def update_model_run(
-    store: Store, run_id: str, reason: str, record: ModelRunRecord, caller: str
+    store: Store, run_id: str, reason: str, record: ModelRunRecord, caller: Caller
 ) -> tuple[ProvenanceRecordInfo, int]:
+    """The run's new version; another caller's run needs the admin role (403)."""
     graph = model_run_graph(record, run_id)
-    new = RecordToWrite(run_id, KIND, graph, _body(record), caller)
-    updated = await store.write(repository.replace_record, new, reason)
-    return record_info(store.settings, run_id, record, graph), int(updated["version"])
+    new = RecordToWrite(run_id, KIND, graph, _body(record), caller.name)
+    updated = await store.write(repository.replace_record, new, reason, caller)
+    return record_info(store.settings, run_id, record, graph), updated.version
 
 
-async def delete_model_run(store: Store, record_id: str, trial: bool) -> list[dict[str, Any]]:
-    return await store.write(repository.delete_record, record_id, KIND, trial)
+async def delete_model_run(
+    store: Store, record_id: str, trial: bool, caller: Caller
+) -> list[dict[str, Any]]:
+    """Another caller's run needs the admin role (403), in trial mode too."""
+    return await store.write(repository.delete_record, record_id, KIND, trial, caller)

@@ -9,6 +9,7 @@ so a large record costs the transaction's own state, which Neo4j's memory pool b
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -18,8 +19,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from prov_export.values import decode_attributes, encode_attributes
-from service.errors import Conflict, NotFound
-from service.graph import ProvGraph, kinds_conflict
+from service.auth import Caller, Role
+from service.errors import Conflict, Forbidden, NotFound
+from service.graph import ProvGraph, Relation, kinds_conflict
 from service.store import fetch
 
 CHUNK_ROWS = 5000
@@ -60,6 +62,61 @@ class RecordToWrite:
             "dangling": json.dumps(self.graph.dangling) if self.graph.dangling else None,
             **self.extra,
         }
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """A record as Neo4j keeps it: the body as submitted, who wrote it and when, its
+    history, and what a dialect keeps beside (FAIR-DP: `seq`, the run date and references;
+    the registry's resources: their `field_<name>` values in `fields`; imported documents:
+    media type and size; OpenLineage events: event time, run and type)."""
+
+    id: str
+    kind: str
+    body: str  # JSON text, or an imported document's text as sent
+    content_hash: str
+    created_at: float  # epoch seconds
+    created_by: str
+    version: int = 1
+    history: str = "[]"  # JSON list of the earlier versions
+    updated_at: float | None = None
+    updated_by: str | None = None
+    idempotency_key: str | None = None
+    namespaces: str | None = None
+    dangling: str | None = None
+    seq: int | None = None
+    run_date: str | None = None
+    inputs: list[str] | None = None
+    outputs: list[str] | None = None
+    unique_key: str | None = None
+    media_type: str | None = None
+    nodes: int = 0
+    edges: int = 0
+    ol_event_time: float | None = None
+    ol_run: str | None = None
+    ol_event_type: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredRecord:
+        """From a record's properties as a statement returns them (`r {.*}`)."""
+        known = {f.name for f in dataclasses.fields(cls)} - {"fields"}
+        fields = {key: value for key, value in row.items() if key.startswith("field_")}
+        return cls(**{key: value for key, value in row.items() if key in known}, fields=fields)
+
+    @property
+    def registered_at(self) -> float:
+        """When the current version was written."""
+        return self.updated_at or self.created_at
+
+    @property
+    def registered_by(self) -> str:
+        """Who wrote the current version."""
+        return self.updated_by or self.created_by
+
+
+def _stored(rows: list[dict[str, Any]]) -> StoredRecord | None:
+    return StoredRecord.from_row(rows[0]["record"]) if rows else None
 
 
 def content_hash(body: str) -> str:
@@ -115,7 +172,7 @@ async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, Prov
         for edge in graph.edges
     ]
     await fetch_chunked(tx, "records/merge_edges", "edges", edges)
-    generated = sorted({e["source"] for e in edges if e["type"] == "WAS_GENERATED_BY"})
+    generated = sorted({e["source"] for e in edges if e["type"] == Relation.WAS_GENERATED_BY})
     if generated:
         await _check_unique_generation(tx, generated, {e["record"] for e in edges})
 
@@ -188,14 +245,35 @@ def generation_conflict(entity: str, generations: list[dict[str, Any]], writing:
     )
 
 
-async def find_by_idempotency_key(tx: AsyncManagedTransaction, key: str) -> dict[str, Any] | None:
-    rows = await fetch(tx, "records/find_by_idempotency_key", key=key)
-    return rows[0]["record"] if rows else None
+async def find_by_idempotency_key(tx: AsyncManagedTransaction, key: str) -> StoredRecord | None:
+    return _stored(await fetch(tx, "records/find_by_idempotency_key", key=key))
 
 
-async def get_record(tx: AsyncManagedTransaction, record_id: str) -> dict[str, Any] | None:
-    rows = await fetch(tx, "records/get", id=record_id)
-    return rows[0]["record"] if rows else None
+async def get_record(tx: AsyncManagedTransaction, record_id: str) -> StoredRecord | None:
+    return _stored(await fetch(tx, "records/get", id=record_id))
+
+
+def ensure_may_change(caller: Caller, stored: StoredRecord) -> None:
+    """Writers replace and delete their own records; anyone else's needs admin."""
+    owner = stored.created_by
+    if caller.role < Role.admin and owner != caller.name:
+        raise Forbidden(
+            f"record {stored.id!r} was created by {owner!r}; changing or deleting "
+            f"another caller's record needs the admin role ({caller.name!r} has "
+            f"{caller.role.name})."
+        )
+
+
+async def get_for_change(
+    tx: AsyncManagedTransaction, record_id: str, caller: Caller
+) -> StoredRecord | None:
+    """The record `caller` is about to replace or delete, locked for the rest of the
+    transaction, after checking they may (403); None when there is no such record. Checked
+    here, in the transaction that writes, so no other change slips in between."""
+    stored = _stored(await fetch(tx, "records/get_for_change", id=record_id))
+    if stored is not None:
+        ensure_may_change(caller, stored)
+    return stored
 
 
 # Provena's DiffActionType codes, kept beside a readable name.
@@ -242,11 +320,12 @@ async def retract(tx: AsyncManagedTransaction, record_id: str) -> None:
 
 
 async def delete_record(
-    tx: AsyncManagedTransaction, record_id: str, kind: str | None, trial: bool
+    tx: AsyncManagedTransaction, record_id: str, kind: str | None, trial: bool, caller: Caller
 ) -> list[dict[str, Any]]:
-    """Take a record (of `kind`, or of any kind when None) out of the graph; its diff."""
-    record = await get_record(tx, record_id)
-    if record is None or (kind is not None and record["kind"] != kind):
+    """Take a record (of `kind`, or of any kind when None) out of the graph; its diff. Only
+    its creator or an admin may (403)."""
+    record = await get_for_change(tx, record_id, caller)
+    if record is None or (kind is not None and record.kind != kind):
         what = f"{kind.replace('_', ' ')} record" if kind else "record"
         raise NotFound(f"no {what} with id {record_id!r}")
     diff = await plan_retraction(tx, record_id)
@@ -257,23 +336,24 @@ async def delete_record(
 
 
 async def replace_record(
-    tx: AsyncManagedTransaction, new: RecordToWrite, reason: str
-) -> dict[str, Any]:
+    tx: AsyncManagedTransaction, new: RecordToWrite, reason: str, caller: Caller
+) -> StoredRecord:
     """A new version of a record: its old graph is retracted, the new one written, the old
-    body and the reason kept in the record's history."""
-    old = await get_record(tx, new.id)
-    if old is None or old["kind"] != new.kind:
+    body and the reason kept in the record's history. Only the record's creator or an admin
+    may (403)."""
+    old = await get_for_change(tx, new.id, caller)
+    if old is None or old.kind != new.kind:
         raise NotFound(f"no {new.kind.replace('_', ' ')} record with id {new.id!r}")
     await retract(tx, new.id)
     await write_graphs(tx, [(new.id, new.graph)])
-    history = json.loads(old["history"])
+    history = json.loads(old.history)
     history.append(
         {
-            "version": old["version"],
-            "body": json.loads(old["body"]),
-            "content_hash": old["content_hash"],
-            "registered_at": old.get("updated_at", old["created_at"]),
-            "registered_by": old.get("updated_by", old["created_by"]),
+            "version": old.version,
+            "body": json.loads(old.body),
+            "content_hash": old.content_hash,
+            "registered_at": old.registered_at,
+            "registered_by": old.registered_by,
             "replaced_at": time.time(),
             "replaced_by": new.created_by,
             "reason": reason,
@@ -282,14 +362,16 @@ async def replace_record(
     changes = {
         "body": new.body,
         "content_hash": content_hash(new.body),
-        "version": old["version"] + 1,
+        "version": old.version + 1,
         "history": json.dumps(history),
         "updated_at": time.time(),
         "updated_by": new.created_by,
         **new.extra,
     }
     await fetch(tx, "records/update_record", id=new.id, changes=changes)
-    return {**old, **changes}
+    stored = _stored(await fetch(tx, "records/get", id=new.id))
+    assert stored is not None
+    return stored
 
 
 async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
@@ -297,13 +379,12 @@ async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
     return int(rows[0]["value"])
 
 
-async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> dict[str, Any] | None:
-    rows = await fetch(tx, "records/get_by_seq", kind=kind, seq=seq)
-    return rows[0]["record"] if rows else None
+async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> StoredRecord | None:
+    return _stored(await fetch(tx, "records/get_by_seq", kind=kind, seq=seq))
 
 
 async def list_code_runs(
     tx: AsyncManagedTransaction, filters: dict[str, Any], before: int | None, limit: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[StoredRecord]]:
     rows = await fetch(tx, "records/list_code_runs", **filters, before=before, limit=limit)
-    return int(rows[0]["count"]), list(rows[0]["page"])
+    return int(rows[0]["count"]), [StoredRecord.from_row(row) for row in rows[0]["page"]]

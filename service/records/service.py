@@ -7,21 +7,23 @@ from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
+from service.auth import Caller
 from service.errors import AlreadyExists, ContentTooLarge, NotFound
 from service.ops.metrics import records_written
 from service.records import repository
-from service.records.repository import RecordToWrite
+from service.records.models import RecordView
+from service.records.repository import RecordToWrite, StoredRecord
 from service.store import Store, TransactionTooLarge, Work
 
 T = TypeVar("T")
 
 
-Find = Callable[[], Awaitable[dict[str, Any] | None]]
+Find = Callable[[], Awaitable[StoredRecord | None]]
 
 
 async def write_or_find(
     store: Store, create: Work[T], to_write: RecordToWrite, find: Find | None
-) -> tuple[T | None, dict[str, Any] | None]:
+) -> tuple[T | None, StoredRecord | None]:
     """`create(tx, to_write)` in one write transaction unless `find` finds the record an
     earlier request wrote: `(what create returned, None)` when this call wrote, else
     `(None, the earlier record)`, also when a concurrent twin committed first (this write
@@ -51,7 +53,7 @@ def scoped_key(caller: str, key: str | None) -> str | None:
     return None if key is None else f"{caller}:{key}"
 
 
-async def write_once(store: Store, to_write: RecordToWrite) -> dict[str, Any] | None:
+async def write_once(store: Store, to_write: RecordToWrite) -> StoredRecord | None:
     """Write a new record once per caller and Idempotency-Key. None when this call wrote it;
     else the record that an earlier, or a concurrent, request of the caller with the same
     key wrote."""
@@ -65,32 +67,35 @@ async def _write_one(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> No
     await repository.write_new_records(tx, [to_write])
 
 
-async def delete_record(store: Store, record_id: str, dry_run: bool) -> list[dict[str, Any]]:
+async def delete_record(
+    store: Store, record_id: str, dry_run: bool, caller: Caller
+) -> list[dict[str, Any]]:
     """Delete any record (model run, code run, imported document): only what no other
-    record asserts goes. The diff is Provena's (see `repository.plan_retraction`)."""
-    return await store.write(repository.delete_record, record_id, None, dry_run)
+    record asserts goes. The diff is Provena's (see `repository.plan_retraction`). Another
+    caller's record needs the admin role (403)."""
+    return await store.write(repository.delete_record, record_id, None, dry_run, caller)
 
 
-async def get_record(store: Store, record_id: str) -> dict[str, Any]:
+async def get_record(store: Store, record_id: str) -> RecordView:
     stored = await store.read(repository.get_record, record_id)
     if stored is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return {
-        "id": stored["id"],
-        "kind": stored["kind"],
-        "version": stored["version"],
-        "created_at": stored["created_at"],
-        "created_by": stored["created_by"],
-        "updated_at": stored.get("updated_at"),
-        "updated_by": stored.get("updated_by"),
-        "content_hash": stored["content_hash"],
-        "record": _submitted(stored),
-        "history": json.loads(stored["history"]),
-    }
+    return RecordView(
+        id=stored.id,
+        kind=stored.kind,
+        version=stored.version,
+        created_at=stored.created_at,
+        created_by=stored.created_by,
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+        content_hash=stored.content_hash,
+        record=_submitted(stored),
+        history=json.loads(stored.history),
+    )
 
 
-def _submitted(stored: dict[str, Any]) -> Any:
+def _submitted(stored: StoredRecord) -> Any:
     # An imported PROV document is kept as the text it was sent in (PROV-N is not JSON).
-    if stored["kind"] == "prov_document":
-        return stored["body"]
-    return json.loads(stored["body"])
+    if stored.kind == "prov_document":
+        return stored.body
+    return json.loads(stored.body)

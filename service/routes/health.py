@@ -1,9 +1,10 @@
 """Health: Provena's `GET /` shape and a fuller `GET /health`."""
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from service.auth import TokensDep, known_caller
 from service.deps import StoreDep
@@ -12,14 +13,41 @@ from service.errors import Unavailable
 router = APIRouter(tags=["health"])
 
 
+class Message(BaseModel):
+    message: str
+
+
+class Neo4jState(BaseModel):
+    reachable: bool
+    uri: str | None
+    version: str
+    edition: str
+
+
+class Health(BaseModel):
+    """What `/health` answers; callers without a valid token get `status` alone."""
+
+    status: Literal["ok", "unavailable", "restarting"]
+    neo4j: Neo4jState | None = None
+    schema_applied: bool | None = None
+    auth: Literal["open", "tokens"] | None = None
+    detail: str | None = None
+
+
 @router.get("/")
-async def root() -> dict[str, str]:
+async def root() -> Message:
     """Provena-style health check: answers while the API process is up. The message also
     points people to the lineage explorer."""
-    return {"message": "Health check successful. Lineage explorer: /ui/"}
+    return Message(message="Health check successful. Lineage explorer: /ui/")
 
 
-@router.get("/health", responses={503: {"description": "Neo4j is unreachable"}})
+@router.get(
+    "/health",
+    responses={
+        200: {"model": Health},
+        503: {"model": Health, "description": "Neo4j is unreachable"},
+    },
+)
 async def health(store: StoreDep, tokens: TokensDep, request: Request) -> JSONResponse:
     """`{"status": "ok"}`, or `503` while Neo4j is unreachable (within about two seconds of
     it stopping) with `"unavailable"`, or `"restarting"` while `provgraph serve` restarts

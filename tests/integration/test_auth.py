@@ -153,7 +153,9 @@ def test_open_mode_calls_everyone_anonymous(client: httpx.Client) -> None:
     assert client.get(f"/records/{run}").json()["created_by"] == "anonymous"
 
 
-def serve_command(neo4j_server: Neo4jUnderTest, host: str, port: int) -> tuple[list[str], dict]:
+def serve_command(
+    neo4j_server: Neo4jUnderTest, host: str, port: int
+) -> tuple[list[str], dict[str, str]]:
     env = {
         key: value
         for key, value in os.environ.items()

@@ -13,15 +13,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 from neo4j import Driver
 
-import cypher
 from tests.conftest import Neo4jUnderTest, ServedApp
 from tests.import_corpus import code_run, mixed_corpus, openlineage_run, provn
 from tests.payloads import model_run, prov_json_document
+from tests.stored import counts
 
 PROVGRAPH = [sys.executable, "-m", "service.cli"]
 
@@ -32,11 +31,6 @@ def provgraph(
     return subprocess.run(
         [*PROVGRAPH, *args], capture_output=True, text=True, timeout=timeout, check=False, env=env
     )
-
-
-def counts(db: Driver) -> dict[str, Any]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
 
 
 def test_import_of_a_mixed_folder_then_a_rerun_that_writes_nothing(

@@ -5,8 +5,8 @@
 import httpx
 from neo4j import Driver
 
-import cypher
 from tests.payloads import seed_code_run
+from tests.stored import counts
 from tests.users import as_user, register
 
 # Shares the dataset 10378.1/input-1 with the model run `register` writes.
@@ -17,12 +17,6 @@ DOCUMENT = {
         "_:d1": {"prov:generatedEntity": "ex:derived", "prov:usedEntity": "hdl:10378.1/input-1"}
     },
 }
-
-
-def graph_counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
-
 
 
 def import_document(client: httpx.Client, user: str) -> str:
@@ -36,12 +30,12 @@ def test_owner_deletes_an_imported_document_keeping_what_others_assert(
 ) -> None:
     register(users, "bob")
     document = import_document(users, "alice")
-    before = graph_counts(db)
+    before = counts(db)
 
     alice = as_user("alice")
     trial = users.delete(f"/records/{document}", params={"dry_run": "true"}, headers=alice)
     assert trial.status_code == 200, trial.text
-    assert graph_counts(db) == before
+    assert counts(db) == before
     actions = {(d["action"], d.get("node_id")) for d in trial.json()["diff"]}
     assert ("remove_record_from_node", "10378.1/input-1") in actions
     assert ("remove_node", "http://example.org/derived") in actions
@@ -50,7 +44,7 @@ def test_owner_deletes_an_imported_document_keeping_what_others_assert(
     done = users.delete(f"/records/{document}", headers=as_user("alice"))
     assert done.status_code == 200 and done.json()["diff"] == trial.json()["diff"]
     assert users.get(f"/records/{document}", headers=as_user("alice")).status_code == 404
-    after = graph_counts(db)
+    after = counts(db)
     assert after["records"] == before["records"] - 1
     assert after["nodes"] == before["nodes"] - 1 and after["edges"] == before["edges"] - 1
     # Bob's run still reads its input.
@@ -64,9 +58,9 @@ def test_only_the_owner_or_an_admin_deletes(users: httpx.Client, db: Driver) -> 
     for user in ("bob", "reader"):
         response = users.delete(f"/records/{document}", headers=as_user(user))
         assert response.status_code == 403, response.text
-    assert graph_counts(db)["records"] == 1
+    assert counts(db)["records"] == 1
     assert users.delete(f"/records/{document}", headers=as_user("boss")).status_code == 200
-    assert graph_counts(db)["records"] == 0
+    assert counts(db)["records"] == 0
 
 
 def test_dry_run_diff_is_provenas_trial_diff(users: httpx.Client, db: Driver) -> None:
@@ -85,4 +79,4 @@ def test_code_runs_delete_through_records_too(users: httpx.Client, db: Driver) -
     run = users.post("/api/code_run/", json=body, headers=as_user("alice")).json()
     assert users.delete(f"/records/{run['uuid']}", headers=as_user("alice")).status_code == 200
     assert users.get(run["url"], headers=as_user("alice")).status_code == 404
-    assert graph_counts(db) == {"nodes": 0, "ids": 0, "edges": 0, "records": 0}
+    assert counts(db) == {"nodes": 0, "ids": 0, "edges": 0, "records": 0}

@@ -8,6 +8,7 @@ import hashlib
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -29,16 +30,17 @@ def registry(served_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]
         yield http
 
 
-def get(http: httpx.Client, url: str) -> dict:
+def get(http: httpx.Client, url: str) -> dict[str, Any]:
     answer = http.get(url)
     assert answer.status_code == 200, (url, answer.text)
-    return answer.json()
+    found: dict[str, Any] = answer.json()
+    return found
 
 
-def listed(http: httpx.Client, resource: str, **filters: str) -> list[dict]:
-    return get(http, f"/api/{resource}/?" + "&".join(f"{k}={v}" for k, v in filters.items()))[
-        "results"
-    ]
+def listed(http: httpx.Client, resource: str, **filters: str) -> list[dict[str, Any]]:
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    results: list[dict[str, Any]] = get(http, f"/api/{resource}/?{query}")["results"]
+    return results
 
 
 def test_a_run_writes_a_data_product(

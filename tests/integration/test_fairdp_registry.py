@@ -12,8 +12,8 @@ import pytest
 from neo4j import Driver
 from prov.model import ProvDocument
 
-import cypher
 from service.fairdp.resources import RESOURCES, ROOT_LISTING
+from tests.stored import counts
 
 
 def here(client: httpx.Client) -> str:
@@ -145,11 +145,6 @@ def test_every_url_in_every_answer_resolves(client: httpx.Client) -> None:
             followed.add(url)
     assert f"{root}api/users/anonymous/" in followed  # updated_by in open mode
     assert any("/api/ro-crate/code-run/" in url for url in followed)
-
-
-def counts(db: Driver) -> dict[str, Any]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0].data())
 
 
 @pytest.mark.parametrize("resource", [name for name, spec in RESOURCES.items() if spec.unique])

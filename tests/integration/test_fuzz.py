@@ -2,6 +2,8 @@
 answer is never a 5xx (SPEC §7: a 500 is always a bug). Bounded to stay within CI's time:
 a few dozen generated requests per operation, sent over HTTP to the served app."""
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -28,6 +30,6 @@ schema = schemathesis.openapi.from_dict(
     derandomize=True,  # the same cases every run: a failure here is reproducible
 )
 def test_no_request_gets_a_server_error(
-    case: schemathesis.Case, served_app: ServedApp, clean_graph: None
+    case: schemathesis.Case[Any], served_app: ServedApp, clean_graph: None
 ) -> None:
     case.call_and_validate(base_url=served_app.url, checks=[not_a_server_error], timeout=30)

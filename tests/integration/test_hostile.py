@@ -15,11 +15,11 @@ import pytest
 from neo4j import Driver
 from prov.model import ProvDocument
 
-import cypher
 from service.export import id_policy
 from service.settings import Settings
 from tests.conftest import ServedApp
 from tests.payloads import model_run, seed_code_run
+from tests.stored import counts
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -36,11 +36,6 @@ HOSTILE = [
 LONG = "🧬ك" * 5000  # 10,000 characters, 2 of them per repeat, both outside ASCII
 # Everything but ids keeps control characters too.
 CONTROL = "line1\nline2\ttab\r\x00nul\x1b[31mred\x7f\x85"
-
-
-def counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
 
 
 def hostile_model_run(text: str) -> dict[str, Any]:

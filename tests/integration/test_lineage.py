@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 import cypher
 from service.settings import Settings
+from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
 
@@ -29,16 +30,20 @@ class ItemCategory(StrEnum):
     ENTITY = "ENTITY"
 
 
-ItemSubType = StrEnum(
-    "ItemSubType",
-    [
-        (value, value)
-        for value in (
-            "WORKFLOW_RUN MODEL_RUN STUDY CREATE VERSION PERSON ORGANISATION SOFTWARE MODEL "
-            "WORKFLOW_TEMPLATE MODEL_RUN_WORKFLOW_TEMPLATE DATASET DATASET_TEMPLATE"
-        ).split()
-    ],
-)
+class ItemSubType(StrEnum):
+    WORKFLOW_RUN = "WORKFLOW_RUN"
+    MODEL_RUN = "MODEL_RUN"
+    STUDY = "STUDY"
+    CREATE = "CREATE"
+    VERSION = "VERSION"
+    PERSON = "PERSON"
+    ORGANISATION = "ORGANISATION"
+    SOFTWARE = "SOFTWARE"
+    MODEL = "MODEL"
+    WORKFLOW_TEMPLATE = "WORKFLOW_TEMPLATE"
+    MODEL_RUN_WORKFLOW_TEMPLATE = "MODEL_RUN_WORKFLOW_TEMPLATE"
+    DATASET = "DATASET"
+    DATASET_TEMPLATE = "DATASET_TEMPLATE"
 
 
 class Strict(BaseModel):
@@ -113,12 +118,6 @@ def run_record(
     else:
         body.pop("study_id")
     return body
-
-
-def register(client: httpx.Client, body: dict[str, Any]) -> str:
-    response = client.post("/model_run/register", json=body)
-    assert response.status_code == 200, response.text
-    return str(response.json()["record_info"]["id"])
 
 
 def chain(client: httpx.Client, runs: int) -> list[str]:
@@ -406,13 +405,14 @@ def test_a_query_past_its_timeout_answers_504_and_the_server_keeps_serving(
 
 def plan_operators(db: Driver, name: str) -> list[str]:
     params = {"id": "x", "frontier": ["x"], "ids": ["x"], "source": "x", "target": "y"}
-    _, summary, _ = db.execute_query("EXPLAIN " + cypher.load(name), max_depth=5, **params)
+    _, summary, _ = db.execute_query("EXPLAIN " + cypher.load(name), {**params, "max_depth": 5})
 
     def walk(plan: dict[str, Any]) -> Iterator[str]:
         yield plan["operatorType"].split("@")[0]
         for child in plan.get("children", []):
             yield from walk(child)
 
+    assert summary.plan is not None
     return list(walk(summary.plan))
 
 

@@ -32,6 +32,7 @@ def test_start_status_stop_and_restart_keep_data(tmp_path: Path) -> None:
             "NEO4J_PID",
         ]
         assert connection.password and len(connection.password) >= 16
+        assert connection.password is not None
         with GraphDatabase.driver(connection.uri, auth=("neo4j", connection.password)) as driver:
             driver.execute_query("CREATE (:Kept {id: 'survives restart'})")
     finally:
@@ -41,6 +42,7 @@ def test_start_status_stop_and_restart_keep_data(tmp_path: Path) -> None:
     again = LocalNeo4j(tmp_path / "data", settings.cache_dir, bolt_port=0, auth=True)
     connection = again.start()
     try:
+        assert connection.password is not None
         with GraphDatabase.driver(connection.uri, auth=("neo4j", connection.password)) as driver:
             records, _, _ = driver.execute_query("MATCH (k:Kept) RETURN k.id AS id")
         assert [r["id"] for r in records] == ["survives restart"]

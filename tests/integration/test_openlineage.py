@@ -343,7 +343,7 @@ def test_reverse_order_and_duplicates_give_the_same_graph(
     secured_app: ServedApp, api: httpx.Client, db: Driver
 ) -> None:
     run_id = new_run_id()
-    io = {
+    io: dict[str, Any] = {
         "inputs": [dataset("s3://landing", "a"), dataset("s3://landing", "b")],
         "outputs": [dataset("s3://lake", "c"), dataset("s3://lake", "d")],
     }
@@ -524,7 +524,7 @@ def test_concurrent_emitters_are_grouped_and_a_bad_event_fails_alone(
     events = []
     for i in range(40):
         run_id = new_run_id()
-        io = {
+        io: dict[str, Any] = {
             "inputs": [dataset("s3://landing", f"in/{i}")],
             "outputs": [dataset("s3://lake", f"out/{i}")],
         }

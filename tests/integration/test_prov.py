@@ -16,10 +16,11 @@ from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvActivity, ProvAssociation, ProvDocument, ProvRecord
 from prov.tests import examples
 
-import cypher
 from prov_export.document import documents_equal
 from prov_export.formats import FORMATS, get_format
+from tests import prov_documents
 from tests.payloads import model_run, seed_code_run
+from tests.stored import counts
 
 LOSSLESS = ("json", "provn", "xml")
 
@@ -32,11 +33,6 @@ def _quiet_prov() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         yield
-
-
-def counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
 
 
 def parse(response: httpx.Response, fmt: str) -> ProvDocument:
@@ -105,7 +101,7 @@ def test_code_run_exports_in_every_format(client: httpx.Client) -> None:
     text = client.get("/prov", params={"id": run["uuid"], "format": "provn"}).text
     for reference in ("code_repo", "model_config", "submission_script", "updated_by"):
         assert f'prov:role="{reference}"' in text
-    entities = {r.identifier.uri for r in documents["json"].get_records() if r.is_element()}
+    entities = prov_documents.element_uris(documents["json"])
     references = (run["code_repo"], run["model_config"], run["submission_script"])
     assert {*references, *run["inputs"], *run["outputs"]} <= entities
 
@@ -296,13 +292,13 @@ def test_a_record_exports_exactly_its_own_statements_when_relation_ids_repeat(
 
 
 def test_idempotency_key_replays_the_first_answer(client: httpx.Client, db: Driver) -> None:
-    document = examples.bundles1()
+    document = prov_documents.bundles1()
     first_answer = import_document(client, document, **{"Idempotency-Key": "k1"})
     again = import_document(client, document, **{"Idempotency-Key": "k1"})
     assert first_answer.status_code == 201 and again.status_code == 200
     assert again.json() == first_answer.json()
     assert counts(db)["records"] == 1
-    other = import_document(client, examples.bundles2(), **{"Idempotency-Key": "k1"})
+    other = import_document(client, prov_documents.bundles2(), **{"Idempotency-Key": "k1"})
     assert other.status_code == 409 and first_answer.json()["id"] in other.json()["detail"]
 
 
@@ -382,7 +378,7 @@ def test_whole_graph_streams_and_parses_back(client: httpx.Client, db: Driver) -
         response = client.post("/model_run/register_batch", json={"records": batch})
         assert response.status_code == 200, response.text
         assert all(r["success"] for r in response.json()["results"])
-    imported = import_document(client, examples.bundles2()).json()["id"]
+    imported = import_document(client, prov_documents.bundles2()).json()["id"]
     expected = counts(db)
     for fmt in CONTENT_TYPES:
         with client.stream("GET", "/prov", params={"scope": "all", "format": fmt}) as streamed:
@@ -396,7 +392,7 @@ def test_whole_graph_streams_and_parses_back(client: httpx.Client, db: Driver) -
         assert len(elements) == expected["ids"]
         assert len(relations) >= expected["edges"]
     # The imported document's bundles are in the whole graph too.
-    bundles = {b.identifier for b in examples.bundles2().bundles}
+    bundles = {b.identifier for b in prov_documents.bundles2().bundles}
     assert bundles <= {b.identifier for b in document.bundles}
     assert imported
 

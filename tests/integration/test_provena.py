@@ -8,18 +8,8 @@ from typing import Any
 import httpx
 from neo4j import Driver
 
-import cypher
 from tests.payloads import model_run, seed_model_run
-
-
-def counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
-
-
-def all_edges(db: Driver) -> set[tuple[str, str, str]]:
-    records, _, _ = db.execute_query(cypher.load("testing/all_edges"))
-    return {(r["source"], r["type"], r["target"]) for r in records}
+from tests.stored import all_edges, counts
 
 
 def register(client: httpx.Client, body: dict[str, Any], **headers: str) -> httpx.Response:

@@ -29,6 +29,7 @@ import cypher
 from prov_export.document import documents_equal
 from prov_export.formats import FORMATS, get_format
 from service.settings import Settings
+from tests import prov_documents
 from tests.conftest import ServedApp
 from tests.provtoolbox import READER, read_as_provn, toolbox_provn
 
@@ -56,7 +57,7 @@ PROV_EXAMPLES: dict[str, Callable[[], ProvDocument]] = {
 def corpus() -> dict[str, tuple[str, str]]:
     """name -> (PROV-N text to import, where it comes from)."""
     documents = {
-        f"prov: {name}": (make().serialize(format="provn"), "prov.tests.examples")
+        f"prov: {name}": (prov_documents.text(make(), "provn"), "prov.tests.examples")
         for name, make in PROV_EXAMPLES.items()
     }
     for path in sorted(FIXTURES.glob("*.provn")):
@@ -125,7 +126,7 @@ def mentions_unswapped(found: frozenset[Statement]) -> frozenset[Statement]:
 def spelt_names_as_names(document: ProvDocument) -> ProvDocument:
     """The document as provgraph imports it: a string typed xsd:QName is the qualified
     name it spells (README), as PROV-JSON's and PROV-XML's readers read it."""
-    text = document.serialize(format="provn")
+    text = prov_documents.text(document, "provn")
     return FORMATS["provn"].parse(
         re.sub(r'"([A-Za-z_][\w.-]*:[^"\s]*)" %% xsd:QName', r"'\1'", text)
     )

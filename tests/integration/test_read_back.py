@@ -20,6 +20,7 @@ from prov.model import ProvDocument
 
 from prov_export.formats import FORMATS
 from service.validation import MAX_EPOCH, MIN_EPOCH
+from tests import prov_documents
 from tests.payloads import model_run, seed_code_run
 from tests.users import as_user
 
@@ -180,11 +181,11 @@ def test_imported_documents_read_back(
     users: httpx.Client, document: ProvDocument, fmt: str
 ) -> None:
     content_type = FORMATS[fmt].media_type
-    text = document.serialize(format="provn" if fmt == "provn" else "json")
+    text = prov_documents.text(document, "provn" if fmt == "provn" else "json")
     headers = as_user("alice", **{"Content-Type": content_type})
     response = users.post("/prov", content=text.encode(), headers=headers)
     if refused(response):
         return
     elements = [record for record in document.get_records() if record.is_element()]
-    node_ids = [str(record.identifier.uri) for record in elements][:3]
+    node_ids = [prov_documents.uri(record) for record in elements][:3]
     read_everything(users, response.json()["id"], node_ids)

@@ -92,7 +92,7 @@ def test_two_processes_one_neo4j_same_answers(two_apis: list[httpx.Client]) -> N
     # A code run's integer id comes from the one graph, whichever process wrote it.
     assert len(set(code_runs)) == 6
     # The same request to either process gets the same answer.
-    reads = [
+    reads: list[tuple[str, dict[str, str | int]]] = [
         ("/runs", {"limit": 100}),
         ("/api/code_run/", {"page_size": 100}),
         ("/lineage", {"id": "10378.1/output-scale-3", "direction": "upstream", "depth": 4}),

@@ -20,7 +20,9 @@ from prov.model import ProvDocument
 
 from benchmarks.generate import stacked_diamonds
 from service.settings import Settings
+from tests import prov_documents
 from tests.browser import NoChromium, WatchedPage, find_chromium
+from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
 
@@ -128,12 +130,6 @@ def ui(
     assert page.watched.external == [], "the page asked for something beyond loopback"
 
 
-def register(api: httpx.Client, body: dict[str, Any]) -> str:
-    response = api.post("/model_run/register", json=body)
-    assert response.status_code == 200, response.text
-    return str(response.json()["record_info"]["id"])
-
-
 def chain(api: httpx.Client) -> dict[str, str]:
     """run-1 makes output-1; run-2 and run-3 each use it; what they made is downstream."""
     runs = {"run-1": register(api, model_run(1))}
@@ -188,7 +184,7 @@ def test_search_open_upstream_details_expand_and_download(ui: UI) -> None:
 
     provn = ui.download("[data-download=provn]")
     document = ProvDocument.deserialize(content=provn.read_text(), format="provn")
-    exported = {r.identifier.uri for r in document.get_records() if r.is_element()}
+    exported = prov_documents.element_uris(document)
     assert len(exported) == len(answer["nodes"])
     assert "https://hdl.handle.net/10378.1/output-2" in exported
     prov_json = ui.download("[data-download=json]")
@@ -238,7 +234,7 @@ def test_stacked_diamonds_drawn_and_the_path_between_two_nodes(ui: UI) -> None:
     ui.page.wait_for_function(
         "() => location.hash.includes('depth=20') && document.body.dataset.state === 'ready'"
     )
-    params = {"id": top, "direction": "upstream", "depth": 20, "limit": 500}
+    params: dict[str, str | int] = {"id": top, "direction": "upstream", "depth": 20, "limit": 500}
     everything = ui.api.get("/lineage", params=params).json()
     assert {k: ui.drawn()[k] for k in ("nodes", "edges")} == expected(everything)
     ui.watched.screenshot("1-four-stacked-diamonds-with-agents-template-study")
@@ -301,9 +297,10 @@ def test_recent_runs_with_time_agent_and_dataset_filters(ui: UI) -> None:
     ui.open()
 
     def listed() -> list[str]:
-        return ui.page.eval_on_selector_all(
+        cells: list[str] = ui.page.eval_on_selector_all(
             "#run-table td.id", "cells => cells.map(c => c.textContent)"
         )
+        return cells
 
     assert listed() == [ids[3], ids[2], ids[1], ids[0]]
     ui.page.fill("input[name=agent]", "10378.1/alice")
@@ -481,7 +478,11 @@ def test_a_read_token_refused_the_whole_graph_sees_403_explained_not_a_blank_pag
         enter_token(ui, "ui-admin-token")
         provn = ui.download("#download-all")
         document = ProvDocument.deserialize(content=provn.read_text(), format="provn")
-        exported = {r.identifier.uri for r in document.get_records() if r.is_element()}
+        exported = {
+            r.identifier.uri
+            for r in document.get_records()
+            if r.is_element() and r.identifier is not None
+        }
         outputs = {f"https://hdl.handle.net/10378.1/output-{n}" for n in (1, 2, 3)}
         assert outputs <= exported
         assert ui.page.is_hidden("#message")

@@ -17,15 +17,10 @@ from service.records.repository import RecordToWrite
 from service.settings import Settings
 from service.store import Store
 from tests.payloads import model_run, seed_code_run
+from tests.stored import counts
 from tests.users import as_user, register
 
 PROVN = {"Content-Type": "text/provenance-notation"}
-
-
-def counts(db: Driver) -> dict[str, int]:
-    records, _, _ = db.execute_query(cypher.load("testing/graph_counts"))
-    return dict(records[0])
-
 
 
 def assert_refused(response: httpx.Response, status: int, *words: str) -> None:
@@ -213,7 +208,7 @@ def test_store_maps_what_neo4j_and_the_driver_refuse(test_settings: Settings, db
     async def attempts() -> list[Exception]:
         store = Store(test_settings)
         await store.open()
-        found = []
+        found: list[Exception] = []
         try:
             for to_write in (record("\U0001f9ec" * 2100), record("a\ud800")):
                 try:

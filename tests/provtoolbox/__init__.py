@@ -126,8 +126,8 @@ def read_as_provn(cache_dir: Path, files: list[Path], out_dir: Path) -> dict[Pat
     found: dict[Path, Path | str] = {}
     for status, path, detail in READER.run(cache_dir, arguments, out_dir):
         found[Path(path)] = outputs[Path(path)] if status == "ok" else detail
-    for path in files:
-        found.setdefault(path, "no answer from ProvToolbox")
+    for file in files:
+        found.setdefault(file, "no answer from ProvToolbox")
     return found
 
 

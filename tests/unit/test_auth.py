@@ -11,7 +11,10 @@ from fastapi.routing import iter_route_contexts
 
 from service import auth
 from service.app import create_app
-from service.auth import Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
+from service.auth import Caller, Role, TokenConfigError, load_tokens, open_bind_refusal, parse_token
+from service.errors import Forbidden
+from service.records import repository
+from service.records.repository import StoredRecord
 from service.settings import Settings
 
 # What anyone may call: health, metrics (counts, no graph data) and the API's documentation.
@@ -104,6 +107,14 @@ def test_roles_are_ordered() -> None:
     assert Role.read < Role.write < Role.admin
 
 
+def test_only_the_creator_or_an_admin_may_change_a_record() -> None:
+    stored = StoredRecord("r1", "model_run", "{}", "", created_at=0.0, created_by="alice")
+    repository.ensure_may_change(Caller("alice", Role.write), stored)
+    repository.ensure_may_change(Caller("boss", Role.admin), stored)
+    with pytest.raises(Forbidden, match="created by 'alice'"):
+        repository.ensure_may_change(Caller("bob", Role.write), stored)
+
+
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
     for dependency in dependant.dependencies:
         if dependency.call is not None:
@@ -125,7 +136,7 @@ def test_every_data_route_needs_a_token_and_every_write_a_writer() -> None:
         assert auth.require_read in calls, (
             f"{route.path} is open: include its router with READ_ACCESS"
         )
-        if route.methods - {"GET", "HEAD", "OPTIONS"}:
+        if (route.methods or set()) - {"GET", "HEAD", "OPTIONS"}:
             needs = {auth.require_write, auth.require_admin} & calls
             assert needs, f"{route.methods} {route.path} changes data with only a read token"
 

@@ -3,6 +3,7 @@ answers' shape, and the PROV graphs of objects, components and data products."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from service.fairdp import mapping, refs, registry
 from service.fairdp.models import CodeRunIn
 from service.fairdp.resources import RESOURCES, view
 from service.mapping import code_run_graph
+from service.records.repository import StoredRecord
 
 ROOT = "http://127.0.0.1:8000"
 
@@ -110,12 +112,14 @@ def test_filters_parse_as_the_clients_send_them() -> None:
 
 
 def test_answers_carry_absolute_links_and_reverse_links() -> None:
-    stored = {
-        "id": "api/object/2/",
-        "seq": 2,
-        "created_at": 0.0,
-        "created_by": "alice",
-        "body": json.dumps(
+    stored = StoredRecord(
+        id="api/object/2/",
+        kind="fairdp_object",
+        content_hash="",
+        seq=2,
+        created_at=0.0,
+        created_by="alice",
+        body=json.dumps(
             {
                 "description": "d",
                 "storage_location": "api/storage_location/1/",
@@ -124,7 +128,7 @@ def test_answers_carry_absolute_links_and_reverse_links() -> None:
                 "uuid": "u",
             }
         ),
-    }
+    )
     answer = view(ROOT, RESOURCES["object"], stored, {"components": ["api/object_component/3/"]})
     assert answer["url"] == f"{ROOT}/api/object/2/"
     assert answer["updated_by"] == f"{ROOT}/api/users/alice/"
@@ -166,7 +170,7 @@ def test_a_data_product_version_specialises_its_product_and_its_object_it() -> N
 
 def test_a_code_run_keeps_registry_kinds_and_a_regenerated_output_is_an_influence() -> None:
     run = CodeRunIn(
-        run_date="2024-01-01T00:00:00Z",
+        run_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
         submission_script="api/object/1/",
         inputs=["api/object_component/2/"],
         outputs=["api/object_component/3/", "https://elsewhere.example/x"],

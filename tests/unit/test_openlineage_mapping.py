@@ -8,6 +8,7 @@ import json
 import pytest
 
 from service.errors import InvalidInput
+from service.graph import ProvGraph
 from service.openlineage.mapping import (
     OL,
     dataset_id,
@@ -26,7 +27,7 @@ from tests.openlineage_events import dataset, new_run_id, run_event
 RUN = "0190f3c1-7a2b-7c3d-8e4f-5a6b7c8d9e0f"  # a UUIDv7
 
 
-def edges(graph, type_):  # type: ignore[no-untyped-def]
+def edges(graph: ProvGraph, type_: str) -> set[tuple[str, str]]:
     return {(e.source, e.target) for e in graph.edges if e.type == type_}
 
 

@@ -18,6 +18,7 @@ from prov_export.document import content_key, documents_equal, from_document, to
 from prov_export.ids import IdPolicy
 from prov_export.values import decode_attributes, encode_attributes
 from service.graph import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
+from tests import prov_documents
 
 POLICY = IdPolicy()
 EX = Namespace("ex", "http://example.org/")
@@ -271,7 +272,7 @@ def test_bundles_their_records_and_their_own_node() -> None:
 
 
 def test_an_element_declared_in_two_bundles_is_one_node() -> None:
-    graph = from_document(examples.bundles1(), POLICY, "rec-1")
+    graph = from_document(prov_documents.bundles1(), POLICY, "rec-1")
     report = graph.nodes["http://www.example.com/report1"]
     assert report.bundle == "http://example.org/bob/bundle1"
     assert dict(report.attributes)[PROV["type"]] == "report"
@@ -427,7 +428,7 @@ def test_asserted_activity_times_win_over_epoch_helpers() -> None:
 
 def test_export_uses_the_configured_bases_never_a_host() -> None:
     policy = IdPolicy(base_url="https://lineage.example.net/id/", handle_base_url="https://hdl.x/")
-    text = to_document(mapped_graph(), policy).serialize(format="provn")
+    text = prov_documents.text(to_document(mapped_graph(), policy), "provn")
     assert "https://lineage.example.net/id/" in text and "https://hdl.x/" in text
     assert (
         "example.org/provgraph" not in text and "localhost" not in text and "127.0.0.1" not in text

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 import pytest
 from prov.identifier import Namespace
 from prov.model import Literal
-from prov.tests import examples
 
 from prov_export.document import documents_equal, from_document, to_document
 from prov_export.formats import FORMATS, UnknownFormat, format_for_media_type, get_format
 from prov_export.ids import IdPolicy
 from prov_export.streaming import serialise_chunks
 from service.graph import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
+from tests import prov_documents
 from tests.unit.test_prov_export_document import EXAMPLES
 
 POLICY = IdPolicy()
@@ -77,9 +77,9 @@ def test_lossless_formats_parse_back_equal(name: str, fmt: str) -> None:
 
 
 def test_turtle_keeps_records_but_not_bundles() -> None:
-    document = examples.primer_example()
+    document = prov_documents.primer_example()
     assert documents_equal(FORMATS["ttl"].parse(FORMATS["ttl"].serialise(document)), document)
-    with_bundles = examples.bundles1()
+    with_bundles = prov_documents.bundles1()
     assert not documents_equal(
         FORMATS["ttl"].parse(FORMATS["ttl"].serialise(with_bundles)), with_bundles
     )
@@ -89,7 +89,7 @@ def test_turtle_keeps_records_but_not_bundles() -> None:
 
 
 def test_jsonld_round_trip() -> None:
-    document = examples.primer_example()
+    document = prov_documents.primer_example()
     text = FORMATS["jsonld"].serialise(document)
     assert documents_equal(FORMATS["jsonld"].parse(text), document)
 
@@ -175,7 +175,7 @@ def test_streamed_large_graph_parses_back_equal_to_one_shot(fmt: str) -> None:
     pieces = list(serialise_chunks(in_chunks(graph, 700), fmt, POLICY))
     assert len(pieces) > 2
     streamed = FORMATS[fmt].parse("".join(pieces))
-    assert len(streamed.get_records()) == len(one_shot.get_records()) > 5000
+    assert len(prov_documents.records(streamed)) == len(prov_documents.records(one_shot)) > 5000
     assert documents_equal(streamed, one_shot)
 
 

@@ -11,6 +11,7 @@ from starlette.datastructures import Headers
 
 from prov_export.formats import FORMATS
 from service.app import create_app
+from service.errors import printable
 from service.graph import ENTITY, Edge, Node, ProvGraph
 from service.lineage.service import node_limit
 from service.links import forwarded_base, is_trusted, server_base
@@ -21,7 +22,6 @@ from service.validation import (
     BodyProblem,
     graph_problems,
     id_problem,
-    printable,
     strict_json,
     time_problem,
     utc_in_range,
