@@ -34,17 +34,9 @@ from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 import cypher
+from service.ops.progress import progress_bar
 from service.settings import Settings
 
 FORMAT = "provgraph-dump"
@@ -71,23 +63,6 @@ def driver(settings: Settings) -> Driver:
     auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
     return GraphDatabase.driver(
         settings.neo4j_uri, auth=auth, notifications_min_severity="OFF", connection_timeout=10
-    )
-
-
-def progress_bar(console: Console, verb: str) -> Progress:
-    """Rows, percent, rows/s and ETA on standard error, drawn only on a terminal."""
-    return Progress(
-        TextColumn(verb),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("rows"),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,
     )
 
 
@@ -306,7 +281,7 @@ def dump(
                 "provgraph's (labels Node, Record, Counter): not a provgraph database, or one "
                 "that something else also writes to; nothing was dumped"
             )
-        progress = progress_bar(console, "dumping")
+        progress = progress_bar(console, "dumping", "rows")
         with progress:
             task = progress.add_task("dump", total=before.rows, rate="-")
 
@@ -476,7 +451,7 @@ def restore(
             empty_database(session)
         apply_schema(session)
         total = sum(entry["lines"] for entry in manifest["files"])
-        progress = progress_bar(console, "restoring")
+        progress = progress_bar(console, "restoring", "rows")
         restored = {kind: 0 for kind in (*NODE_KINDS, *RELATIONSHIP_KINDS)}
         with progress:
             task = progress.add_task("restore", total=total, rate="-")

@@ -14,18 +14,10 @@ from typing import Any, TextIO
 
 import httpx
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from service.ops.api import FAILED, UNCHANGED, WRITTEN, Outcome, send
+from service.ops.progress import progress_bar
 from service.ops.sources import DIALECTS, Broken, Record, read_all
 
 RESULTS = (WRITTEN, UNCHANGED, FAILED)
@@ -112,20 +104,7 @@ def import_paths(
     report = Report()
     started = time.monotonic()
     items = list(read_all(paths))
-    progress = Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("records"),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[rate]} records/s"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=errors,
-        disable=not errors.is_terminal,
-        transient=False,
-    )
+    progress = progress_bar(errors, "importing", "records")
 
     def done(item: Record | Broken, outcome: Outcome) -> None:
         report.add(item, outcome)
