@@ -9,8 +9,9 @@ in memory, never the whole document's.
 
 PROV-JSON does not wait for the end: its top-level `entity` section (most of a graph) is
 written as the chunks arrive, and `prefix` comes last (member order means nothing in a JSON
-object), so the first bytes leave with the first chunk. PROV-N waits, since its prefixes
-must come first.
+object), so the first bytes leave with the first chunk, and a chunk without entities sends
+a newline (whitespace JSON ignores) so the stream never goes silent for long. PROV-N waits,
+since its prefixes must come first.
 
 Namespaces are shared across chunks: each chunk's document starts with every prefix seen
 so far, so a prefix means one namespace throughout the output.
@@ -37,6 +38,7 @@ READ_BLOCK = 64 * 1024
 STREAMABLE = ("provn", "json")
 ELEMENT_SECTIONS = ("entity", "activity", "agent")
 STREAMED_SECTION = "entity"  # PROV-JSON's top-level section written as chunks arrive
+KEEP_ALIVE = "\n"  # sent for a chunk that has nothing of the streamed section
 
 
 class _Spools:
@@ -188,6 +190,11 @@ class _JsonWriter:
         if pieces:
             yield ("," if self.streamed else "") + ",".join(pieces)
             self.streamed += len(pieces)
+        else:
+            # JSON ignores whitespace between members: a chunk with no top-level entity
+            # (a page of runs) still sends a byte, so a client's read timeout sees the
+            # stream alive while the other sections are spooled.
+            yield KEEP_ALIVE
 
     def _start(self) -> Iterator[str]:
         if not self.started:

@@ -188,6 +188,18 @@ def test_streamed_imports_parse_back_equal(name: str, fmt: str) -> None:
     assert documents_equal(FORMATS[fmt].parse(text), document)
 
 
+def test_streamed_json_sends_a_piece_for_every_chunk_even_without_entities() -> None:
+    # Pages of runs hold no top-level entity; each still sends whitespace, so a client's
+    # read timeout never meets a silent stream while the other sections are spooled.
+    graph = generated_graph(600)
+    runs = [node for node in graph.nodes.values() if node.classes == ("Activity",)]
+    pages = [ProvGraph(nodes={node.id: node}) for node in runs[:50]]
+    pieces = list(serialise_chunks(pages, "json", POLICY))
+    assert len(pieces) > len(pages)
+    assert all(piece for piece in pieces[: len(pages)])
+    assert len(list(FORMATS["json"].parse("".join(pieces)).get_records())) == 50
+
+
 def test_streaming_refuses_formats_it_cannot_write_incrementally() -> None:
     with pytest.raises(ValueError, match="streamable formats: provn, json"):
         list(serialise_chunks([ProvGraph()], "xml", POLICY))
