@@ -17,6 +17,6 @@ serve: install
 	$(BIN)/provgraph serve
 
 test: install
-	$(BIN)/ruff check service prov_export cypher tests $(wildcard benchmarks)
+	$(BIN)/ruff check service prov_export graph_model cypher tests $(wildcard benchmarks)
 	$(BIN)/mypy
 	$(BIN)/pytest

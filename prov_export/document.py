@@ -30,6 +30,19 @@ from prov.constants import PROV_LABEL, PROV_TYPE, XSD, XSD_QNAME
 from prov.identifier import Namespace, QualifiedName
 from prov.model import Literal, ProvBundle, ProvDocument, ProvRecord
 
+from graph_model import (
+    ACTIVITY,
+    ENTITY,
+    PROV,
+    RELATION_NAMES,
+    RELATION_TYPES,
+    Attributes,
+    Edge,
+    Node,
+    NodeRef,
+    ProvGraph,
+    utc,
+)
 from prov_export.ids import IdPolicy
 from prov_export.notes import KeptRecord, Notes
 from prov_export.values import encode_value
@@ -42,19 +55,6 @@ from prov_export.vocabulary import (
     RECORD_NAMES,
     RECORD_TYPES,
     formal_names,
-)
-from service.graph import (
-    ACTIVITY,
-    ENTITY,
-    PROV,
-    RELATION_NAMES,
-    RELATION_TYPES,
-    Attributes,
-    Edge,
-    Node,
-    NodeRef,
-    ProvGraph,
-    utc,
 )
 
 # ---------------------------------------------------------------------------- export

@@ -22,8 +22,8 @@ from typing import Any
 
 from prov.identifier import QualifiedName
 
+from graph_model import Attributes
 from prov_export.values import decode_name, decode_value, encode_name, encode_value
-from service.graph import Attributes
 
 
 @dataclass

@@ -28,10 +28,10 @@ from typing import IO, Any
 from prov.model import ProvBundle, ProvDocument
 from prov.serializers.provjson import encode_json_document
 
+from graph_model import ProvGraph
 from prov_export.document import to_document
 from prov_export.encodings import qualified_names_as_prov_type
 from prov_export.ids import IdPolicy
-from service.graph import ProvGraph
 
 SPOOL_IN_MEMORY = 1024 * 1024  # bytes per group before it goes to disk (about 20 groups)
 READ_BLOCK = 64 * 1024

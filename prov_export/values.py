@@ -15,7 +15,7 @@ from typing import Any
 from prov.identifier import Identifier, Namespace, QualifiedName
 from prov.model import Literal
 
-from service.graph import Attributes, NodeRef
+from graph_model import Attributes, NodeRef
 
 
 def encode_name(name: QualifiedName) -> dict[str, str]:

@@ -34,7 +34,7 @@ from prov.constants import (
 from prov.identifier import QualifiedName
 from prov.model import PROV_REC_CLS
 
-from service.graph import ACTIVITY, AGENT, ENTITY, PROV, Kind
+from graph_model import ACTIVITY, AGENT, ENTITY, PROV, Kind
 
 # PROV-N keyword (entity, used, wasGeneratedBy...) <-> record type (prov:Entity, prov:Usage...).
 RECORD_NAMES: dict[QualifiedName, str] = {

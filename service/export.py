@@ -1,8 +1,8 @@
 """The service's use of the exporter: PROV documents of in-memory graphs, ids per settings."""
 
+from graph_model import ProvGraph
 from prov_export.document import to_document
 from prov_export.ids import IdPolicy
-from service.graph import ProvGraph
 from service.settings import Settings
 
 

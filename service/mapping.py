@@ -7,10 +7,7 @@ from typing import Any
 
 from prov.identifier import QualifiedName
 
-from service.errors import InvalidInput, field_error
-from service.fairdp.models import CodeRunIn
-from service.fairdp.refs import local_kind
-from service.graph import (
+from graph_model import (
     ACTIVITY,
     AGENT,
     ENTITY,
@@ -27,6 +24,9 @@ from service.graph import (
     conflicting_uses,
     utc,
 )
+from service.errors import InvalidInput, field_error
+from service.fairdp.models import CodeRunIn
+from service.fairdp.refs import local_kind
 from service.provena.models import ModelRunRecord
 
 

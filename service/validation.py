@@ -17,8 +17,8 @@ import json
 import math
 from typing import Any
 
+from graph_model import ProvGraph
 from service.errors import field_error, printable_text
-from service.graph import ProvGraph
 
 MIN_EPOCH = -62_135_596_800  # 0001-01-01T00:00:00Z
 MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z

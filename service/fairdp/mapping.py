@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.graph import (
+from graph_model import (
     AGENT,
     ENTITY,
     PROV,

@@ -20,12 +20,12 @@ from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 from pydantic import BaseModel
 
+from graph_model import ProvGraph
 from service.auth import Caller
 from service.errors import BadRequest, Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import mapping, refs
 from service.fairdp import repository as registry_repository
 from service.fairdp.resources import RESOURCES, Resource, link_key
-from service.graph import ProvGraph
 from service.records import repository
 from service.records.repository import RecordToWrite, StoredRecord
 from service.store import Store

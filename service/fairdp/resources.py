@@ -15,8 +15,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field, create_model
 
+from graph_model import no_control_characters, utc
 from service.fairdp import refs
-from service.graph import no_control_characters, utc
 from service.records.repository import StoredRecord
 
 Name = Annotated[str, Field(min_length=1, max_length=1024)]

@@ -14,12 +14,12 @@ from uuid import uuid4
 
 from neo4j import AsyncManagedTransaction
 
+from graph_model import utc
 from service.auth import Caller
 from service.errors import Conflict, InvalidInput, NotFound, field_error
 from service.fairdp import refs
 from service.fairdp import repository as registry_repository
 from service.fairdp.models import CodeRunIn, CodeRunPatch
-from service.graph import utc
 from service.mapping import code_run_graph
 from service.records import repository
 from service.records.repository import RecordToWrite, StoredRecord

@@ -11,9 +11,7 @@ from typing import Any
 from prov.identifier import Identifier, QualifiedName
 from prov.model import Literal
 
-from prov_export.values import decode_attributes
-from service.errors import BadRequest, InvalidInput, NotFound, field_error
-from service.graph import (
+from graph_model import (
     ACTIVITY,
     AGENT,
     ENTITY,
@@ -24,6 +22,8 @@ from service.graph import (
     Relation,
     utc,
 )
+from prov_export.values import decode_attributes
+from service.errors import BadRequest, InvalidInput, NotFound, field_error
 from service.lineage import repository
 from service.lineage.models import (
     DerivationPath,

@@ -6,8 +6,8 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from graph_model import utc
 from service.errors import NotFound
-from service.graph import utc
 from service.lineage.service import plain_attributes
 from service.nodes import repository
 from service.nodes.models import AssertingRecord, NodeDetails, NodeHit, NodeSearchResponse

@@ -29,8 +29,7 @@ from urllib.parse import quote
 from prov.identifier import Namespace, QualifiedName
 from pydantic import ValidationError
 
-from service.errors import InvalidInput, field_error
-from service.graph import (
+from graph_model import (
     ACTIVITY,
     AGENT,
     ENTITY,
@@ -44,6 +43,7 @@ from service.graph import (
     ProvGraph,
     no_control_characters,
 )
+from service.errors import InvalidInput, field_error
 from service.mapping import check_uses
 from service.openlineage.models import (
     Dataset,

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from service.graph import no_control_characters
+from graph_model import no_control_characters
 
 Name = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(no_control_characters)]
 Facets = dict[str, Any]

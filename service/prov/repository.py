@@ -9,8 +9,8 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph_model import Edge, Node, ProvGraph
 from prov_export.values import decode_attributes
-from service.graph import Edge, Node, ProvGraph
 from service.store import fetch
 
 

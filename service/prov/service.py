@@ -23,6 +23,7 @@ from uuid import uuid4
 
 from prov.model import ProvDocument
 
+from graph_model import RELATION_NAMES, ProvGraph
 from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
@@ -36,7 +37,6 @@ from service.errors import (
     field_error,
 )
 from service.export import id_policy
-from service.graph import RELATION_NAMES, ProvGraph
 from service.lineage.service import LineageQuery, lineage, plain_attributes
 from service.prov import constraints, repository
 from service.records.repository import RecordToWrite, StoredRecord, content_hash

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-from service.graph import no_control_characters
+from graph_model import no_control_characters
 from service.validation import MAX_EPOCH, MIN_EPOCH, in_time_range
 
 Id = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(no_control_characters)]

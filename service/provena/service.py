@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import uuid4
 
+from graph_model import ProvGraph
 from service.auth import Caller
 from service.errors import Conflict, InvalidInput
 from service.export import prov_json
-from service.graph import ProvGraph
 from service.mapping import model_run_graph
 from service.ops.metrics import records_written
 from service.provena.models import (

@@ -18,10 +18,10 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph_model import ProvGraph, Relation, kinds_conflict
 from prov_export.values import decode_attributes, encode_attributes
 from service.auth import Caller, Role
 from service.errors import Conflict, Forbidden, NotFound
-from service.graph import ProvGraph, Relation, kinds_conflict
 from service.store import fetch
 
 CHUNK_ROWS = 5000

@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from service.graph import RUN_DIALECTS
+from graph_model import RUN_DIALECTS
 from service.store import fetch
 
 

@@ -7,8 +7,8 @@ import datetime
 import json
 from typing import Any
 
+from graph_model import RUN_DIALECTS, utc
 from service.errors import BadRequest
-from service.graph import RUN_DIALECTS, utc
 from service.runs import repository
 from service.runs.models import Run, RunPage
 from service.store import Store

@@ -245,7 +245,7 @@ def _is_cypher_load(node: ast.expr) -> bool:
 
 
 def neo4j_query_calls() -> Iterator[tuple[str, ast.Call]]:
-    for folder in ("service", "prov_export"):
+    for folder in ("service", "prov_export", "graph_model"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             tree = ast.parse(path.read_text(), filename=str(path))
             for node in ast.walk(tree):

@@ -10,8 +10,8 @@ import pytest
 from neo4j import Driver
 
 import cypher
+from graph_model import ENTITY, Node, ProvGraph
 from service.errors import AlreadyExists, InvalidInput
-from service.graph import ENTITY, Node, ProvGraph
 from service.records import repository
 from service.records.repository import RecordToWrite
 from service.settings import Settings

@@ -1,7 +1,7 @@
 import re
 
 import cypher
-from service.graph import Relation
+from graph_model import Relation
 
 # Relationships of provgraph's own bookkeeping: a record asserts the nodes it names.
 BOOKKEEPING = {"ASSERTS"}

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from graph_model import PROV, PROVGRAPH, NodeRef, ProvGraph
 from service.errors import InvalidInput
 from service.fairdp.models import CodeRunIn
-from service.graph import PROV, PROVGRAPH, NodeRef, ProvGraph
 from service.mapping import code_run_graph, model_run_graph
 from service.provena.models import ModelRunRecord
 from tests.payloads import model_run, seed_code_run, seed_model_run

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from graph_model import ProvGraph
 from service.errors import InvalidInput
-from service.graph import ProvGraph
 from service.openlineage.mapping import (
     OL,
     dataset_id,

@@ -13,10 +13,10 @@ from prov.constants import PROV_TYPE
 from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvDocument
 
+from graph_model import Edge
 from prov_export.document import documents_equal, from_document, relation_key, to_document
 from prov_export.formats import FORMATS
 from service.export import id_policy
-from service.graph import Edge
 from service.settings import Settings
 
 EX = Namespace("ex", "http://example.org/")

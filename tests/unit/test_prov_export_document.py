@@ -14,10 +14,10 @@ from prov.identifier import Identifier, Namespace
 from prov.model import Literal, ProvDocument
 from prov.tests import examples
 
+from graph_model import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
 from prov_export.document import content_key, documents_equal, from_document, to_document
 from prov_export.ids import IdPolicy
 from prov_export.values import decode_attributes, encode_attributes
-from service.graph import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
 from tests import prov_documents
 
 POLICY = IdPolicy()

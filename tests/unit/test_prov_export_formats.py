@@ -11,11 +11,11 @@ import pytest
 from prov.identifier import Namespace
 from prov.model import Literal
 
+from graph_model import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
 from prov_export.document import documents_equal, from_document, to_document
 from prov_export.formats import FORMATS, UnknownFormat, format_for_media_type, get_format
 from prov_export.ids import IdPolicy
 from prov_export.streaming import serialise_chunks
-from service.graph import PROV, PROVGRAPH, Edge, Node, NodeRef, ProvGraph
 from tests import prov_documents
 from tests.unit.test_prov_export_document import EXAMPLES
 

@@ -9,10 +9,10 @@ import pytest
 from prov.model import ProvDocument
 from starlette.datastructures import Headers
 
+from graph_model import ENTITY, Edge, Node, ProvGraph
 from prov_export.formats import FORMATS
 from service.app import create_app
 from service.errors import printable
-from service.graph import ENTITY, Edge, Node, ProvGraph
 from service.lineage.service import node_limit
 from service.links import forwarded_base, is_trusted, server_base
 from service.settings import Settings

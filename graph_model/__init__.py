@@ -1,5 +1,8 @@
 """The PROV graph a record maps to and the store writes: plain data, no database.
 
+Neutral ground: `service` (which writes and reads it) and `prov_export` (which turns it into
+PROV documents) both import it, and it imports neither.
+
 A `ProvGraph` is what every dialect (Provena model run, FAIR-DP code run, imported PROV
 document) becomes before it is written, and what the exporter turns into a PROV document.
 
