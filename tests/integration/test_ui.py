@@ -7,6 +7,7 @@ under tests/artifacts/ui/<test name>/.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -472,6 +473,18 @@ def test_a_read_token_refused_the_whole_graph_sees_403_explained_not_a_blank_pag
         )
         assert ui.page.is_hidden("#message") and len(ui.drawn()["nodes"]) > 1
         ui.watched.screenshot("2-read-token-still-reads-lineage")
+
+        # The opened run's "Asserted by" link reads its record with the token (a plain
+        # link would go without it and show the server's raw 401).
+        page_url, record_link = ui.page.url, ui.page.locator("#details li a").first
+        record_id = record_link.text_content()
+        with ui.page.expect_response(lambda r: "/records/" in r.url) as answered:
+            record_link.click()
+        assert answered.value.status == 200
+        ui.page.wait_for_selector("#details pre.record")
+        shown = json.loads(ui.page.text_content("#details pre.record") or "")
+        assert shown["id"] == record_id and ui.page.is_hidden("#message")
+        assert ui.page.url == page_url  # shown in the page, not followed as a link
 
         # The same button with an admin's token gives the whole graph.
         ui.page.click("#home")

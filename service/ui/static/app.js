@@ -561,6 +561,12 @@ async function selectNode(id) {
       const link = document.createElement("a");
       link.href = record.url;
       link.textContent = record.id;
+      // Followed as a plain link the request would go without the token (401 when tokens
+      // are configured): read it with the token and show it here instead.
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        showRecord(record, panel);
+      });
       const when = record.created_at ? new Date(record.created_at).toLocaleString() : "unknown time";
       item.append(link, ` — ${record.kind}, registered by ${record.created_by ?? "unknown"} at ${when}`);
       if (record.updated_at) item.append(`, updated by ${record.updated_by} at ${new Date(record.updated_at).toLocaleString()}`);
@@ -571,6 +577,25 @@ async function selectNode(id) {
     state.shown = { id, at: performance.now() }; // when the benchmark's click was answered
   } catch (error) {
     explain(error, `Reading ${id}`);
+  }
+}
+
+// A record as the API answers it, below the node's details.
+async function showRecord(record, panel) {
+  try {
+    const answer = await api(record.url);
+    let shown = panel.querySelector("pre.record");
+    if (!shown) {
+      shown = document.createElement("pre");
+      shown.className = "record";
+      shown.tabIndex = 0;
+      panel.append(shown);
+    }
+    shown.setAttribute("aria-label", `Record ${record.id}`);
+    shown.textContent = JSON.stringify(answer, null, 2);
+    shown.focus();
+  } catch (error) {
+    explain(error, `Reading record ${record.id}`);
   }
 }
 
