@@ -4,33 +4,19 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from service.local_neo4j import free_port
-from service.settings import Settings
-from tests.conftest import Neo4jUnderTest, ServedApp
+from tests.conftest import Neo4jUnderTest
 from tests.payloads import model_run, seed_code_run
+from tests.users import TOKENS
 
 ROOT = Path(__file__).resolve().parents[2]
-READER, WRITER, OTHER_WRITER, ADMIN = "r-token", "w-token", "o-token", "a-token"
-TOKENS = f"reader:read:{READER},writer:write:{WRITER},other:write:{OTHER_WRITER},boss:admin:{ADMIN}"
-
-
-@pytest.fixture(scope="module")
-def secured_app(test_settings: Settings) -> Iterator[ServedApp]:
-    # Settings' fields are read by their environment names; model_copy sets them by name.
-    with ServedApp(test_settings.model_copy(update={"tokens": TOKENS})) as app:
-        yield app
-
-
-@pytest.fixture()
-def secured(secured_app: ServedApp, clean_graph: None) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=secured_app.url, timeout=120) as http:
-        yield http
+# The callers of tests/users.py: alice and bob write, reader reads, boss is the admin.
+READER, WRITER, OTHER_WRITER, ADMIN = (TOKENS[name] for name in ("reader", "alice", "bob", "boss"))
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -47,12 +33,12 @@ def registered_id(client: httpx.Client, token: str, n: int = 1) -> str:
     return str(response.json()["record_info"]["id"])
 
 
-def test_no_token_is_401_with_a_bearer_challenge(secured: httpx.Client) -> None:
+def test_no_token_is_401_with_a_bearer_challenge(users: httpx.Client) -> None:
     for response in (
-        secured.post("/model_run/register", json=model_run(1)),
-        secured.get("/runs"),
-        secured.get("/api/code_run/"),
-        secured.get("/records/anything"),
+        users.post("/model_run/register", json=model_run(1)),
+        users.get("/runs"),
+        users.get("/api/code_run/"),
+        users.get("/records/anything"),
     ):
         assert response.status_code == 401, response.text
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -63,86 +49,86 @@ def test_no_token_is_401_with_a_bearer_challenge(secured: httpx.Client) -> None:
     "header",
     ["Bearer wrong", f"Bearer {WRITER}x", f"Basic {WRITER}", "Bearer", f"token  {WRITER[:-1]}"],
 )
-def test_wrong_token_is_401(secured: httpx.Client, header: str) -> None:
-    response = secured.post(
+def test_wrong_token_is_401(users: httpx.Client, header: str) -> None:
+    response = users.post(
         "/model_run/register", json=model_run(1), headers={"Authorization": header}
     )
     assert response.status_code == 401, response.text
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert secured.get("/runs", headers=bearer(ADMIN)).json()["runs"] == []
+    assert users.get("/runs", headers=bearer(ADMIN)).json()["runs"] == []
 
 
-def test_read_token_reads_but_writing_is_403(secured: httpx.Client) -> None:
-    assert secured.get("/runs", headers=bearer(READER)).status_code == 200
-    response = register(secured, READER)
+def test_read_token_reads_but_writing_is_403(users: httpx.Client) -> None:
+    assert users.get("/runs", headers=bearer(READER)).status_code == 200
+    response = register(users, READER)
     assert response.status_code == 403
     assert "'reader' has the read role; this needs write" in response.json()["detail"]
-    code_run = secured.post(
+    code_run = users.post(
         "/api/code_run/", json=seed_code_run(), headers={"Authorization": f"token {READER}"}
     )
     assert code_run.status_code == 403
-    assert secured.get("/runs", headers=bearer(READER)).json()["runs"] == []
+    assert users.get("/runs", headers=bearer(READER)).json()["runs"] == []
 
 
-def test_write_token_registers_and_becomes_created_by(secured: httpx.Client) -> None:
-    run = registered_id(secured, WRITER)
-    stored = secured.get(f"/records/{run}", headers=bearer(READER)).json()
-    assert stored["created_by"] == "writer"
+def test_write_token_registers_and_becomes_created_by(users: httpx.Client) -> None:
+    run = registered_id(users, WRITER)
+    stored = users.get(f"/records/{run}", headers=bearer(READER)).json()
+    assert stored["created_by"] == "alice"
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "token", "Token"])
-def test_both_header_schemes_are_accepted(secured: httpx.Client, scheme: str) -> None:
+def test_both_header_schemes_are_accepted(users: httpx.Client, scheme: str) -> None:
     auth = {"Authorization": f"{scheme} {WRITER}"}
-    assert secured.post("/model_run/register", json=model_run(1), headers=auth).status_code == 200
-    response = secured.post("/api/code_run/", json=seed_code_run(), headers=auth)
+    assert users.post("/model_run/register", json=model_run(1), headers=auth).status_code == 200
+    response = users.post("/api/code_run/", json=seed_code_run(), headers=auth)
     assert response.status_code == 201, response.text
-    assert response.json()["updated_by"].endswith("/api/users/writer/")
+    assert response.json()["updated_by"].endswith("/api/users/alice/")
 
 
-def test_health_and_docs_stay_open_and_say_tokens(secured: httpx.Client) -> None:
+def test_health_and_docs_stay_open_and_say_tokens(users: httpx.Client) -> None:
     for path in ("/", "/docs", "/redoc", "/openapi.json"):
-        assert secured.get(path).status_code == 200, path
+        assert users.get(path).status_code == 200, path
     # Without a token, only the status: no Neo4j address, version or auth mode.
-    health = secured.get("/health")
+    health = users.get("/health")
     assert health.status_code == 200 and health.json() == {"status": "ok"}
     for token in (READER, ADMIN):
-        detailed = secured.get("/health", headers=bearer(token)).json()
+        detailed = users.get("/health", headers=bearer(token)).json()
         assert detailed["auth"] == "tokens" and detailed["neo4j"]["reachable"] is True
-    assert secured.get("/health", headers=bearer("wrong")).json() == {"status": "ok"}
+    assert users.get("/health", headers=bearer("wrong")).json() == {"status": "ok"}
 
 
-def test_changing_another_callers_record_needs_admin(secured: httpx.Client) -> None:
-    run = registered_id(secured, WRITER)
+def test_changing_another_callers_record_needs_admin(users: httpx.Client) -> None:
+    run = registered_id(users, WRITER)
     update = {"model_run_id": run, "reason": "fix", "record": model_run(1, description="v2")}
     delete = {"record_id": run, "trial_mode": False}
 
-    refused = secured.post("/model_run/update", json=update, headers=bearer(OTHER_WRITER))
+    refused = users.post("/model_run/update", json=update, headers=bearer(OTHER_WRITER))
     assert refused.status_code == 403
-    assert "created by 'writer'" in refused.json()["detail"]
-    refused = secured.post("/model_run/delete", json=delete, headers=bearer(OTHER_WRITER))
+    assert "created by 'alice'" in refused.json()["detail"]
+    refused = users.post("/model_run/delete", json=delete, headers=bearer(OTHER_WRITER))
     assert refused.status_code == 403
 
-    updated = secured.post("/model_run/update", json=update, headers=bearer(WRITER))
+    updated = users.post("/model_run/update", json=update, headers=bearer(WRITER))
     assert updated.status_code == 200, updated.text
-    assert secured.post("/model_run/delete", json=delete, headers=bearer(ADMIN)).status_code == 200
-    assert secured.get(f"/records/{run}", headers=bearer(READER)).status_code == 404
+    assert users.post("/model_run/delete", json=delete, headers=bearer(ADMIN)).status_code == 200
+    assert users.get(f"/records/{run}", headers=bearer(READER)).status_code == 404
 
 
-def test_writers_delete_their_own_records(secured: httpx.Client) -> None:
-    run = registered_id(secured, WRITER)
+def test_writers_delete_their_own_records(users: httpx.Client) -> None:
+    run = registered_id(users, WRITER)
     delete = {"record_id": run, "trial_mode": False}
-    assert secured.post("/model_run/delete", json=delete, headers=bearer(WRITER)).status_code == 200
+    assert users.post("/model_run/delete", json=delete, headers=bearer(WRITER)).status_code == 200
 
 
-def test_fairdp_patch_and_delete_follow_the_same_rule(secured: httpx.Client) -> None:
+def test_fairdp_patch_and_delete_follow_the_same_rule(users: httpx.Client) -> None:
     auth = {"Authorization": f"token {WRITER}"}
-    created = secured.post("/api/code_run/", json=seed_code_run(), headers=auth).json()
-    path = created["url"].removeprefix(str(secured.base_url).rstrip("/"))
+    created = users.post("/api/code_run/", json=seed_code_run(), headers=auth).json()
+    path = created["url"].removeprefix(str(users.base_url).rstrip("/"))
     other = {"Authorization": f"token {OTHER_WRITER}"}
-    assert secured.patch(path, json={"description": "x"}, headers=other).status_code == 403
-    assert secured.delete(path, headers=other).status_code == 403
-    assert secured.patch(path, json={"description": "x"}, headers=auth).status_code == 200
-    assert secured.delete(path, headers=auth).status_code == 204
+    assert users.patch(path, json={"description": "x"}, headers=other).status_code == 403
+    assert users.delete(path, headers=other).status_code == 403
+    assert users.patch(path, json={"description": "x"}, headers=auth).status_code == 200
+    assert users.delete(path, headers=auth).status_code == 204
 
 
 def test_open_mode_calls_everyone_anonymous(client: httpx.Client) -> None:
