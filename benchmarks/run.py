@@ -294,6 +294,19 @@ class Bench:
             "cpu_ms_per_run": self.cpu_ms_per_run(before, len(bodies)),
         }
 
+    def raw_single(self, records: list[dict[str, Any]], sessions: int) -> dict[str, Any]:
+        """The raw driver writing one run a transaction from `sessions` concurrent sessions:
+        the ceiling for single registration."""
+        before = self.cpu()
+        seconds, latencies = baselines.raw_one_tx_per_run(self.driver, records, sessions)
+        return {
+            "clients": sessions,
+            "path": "raw driver, one transaction per run",
+            "runs_per_s": len(records) / seconds,
+            **latency(latencies),
+            "cpu_ms_per_run": self.cpu_ms_per_run(before, len(records)),
+        }
+
     def post_events(
         self, pairs: list[tuple[dict[str, Any], dict[str, Any]]], clients: int = CLIENTS
     ) -> tuple[float, list[float]]:
@@ -500,16 +513,25 @@ class Bench:
             figures[str(nodes)] = at_size
             print(f"  {nodes} nodes done", file=sys.stderr, flush=True)
         more = list(generator.more(generator.nodes + self.plan.single_requests * 5))
-        figures["single"] = {
+        # The ceiling's own runs, as many as the concurrent ones, on the same graph.
+        concurrent = more[len(more) // 4 :]
+        ceiling = list(generator.more(generator.nodes + self.plan.single_requests * 5))
+        ceiling = ceiling[: len(concurrent)]
+        single: dict[str, Any] = {
             "graph_nodes": generator.nodes,
             "one_client": self.single(more[: len(more) // 4], 1, "/model_run/register"),
-            "concurrent": self.single(more[len(more) // 4 :], CLIENTS, "/model_run/register"),
+            "concurrent": self.single(concurrent, CLIENTS, "/model_run/register"),
             "fairdp": self.single(
                 [code_run(record, n) for n, record in enumerate(more[: len(more) // 4])],
                 CLIENTS,
                 "/api/code_run/",
             ),
+            "raw_one_tx_per_run": self.raw_single(ceiling, CLIENTS),
         }
+        raw = single["raw_one_tx_per_run"]["runs_per_s"]
+        single["ratio_to_raw"] = single["concurrent"]["runs_per_s"] / raw
+        single["fairdp_ratio_to_raw"] = single["fairdp"]["runs_per_s"] / raw
+        figures["single"] = single
         return figures
 
 

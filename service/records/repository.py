@@ -47,6 +47,7 @@ class RecordToWrite:
     created_by: str
     idempotency_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    created_at: float = field(default_factory=time.time)
 
     def properties(self) -> dict[str, Any]:
         return {
@@ -54,7 +55,7 @@ class RecordToWrite:
             "kind": self.kind,
             "body": self.body,
             "content_hash": content_hash(self.body),
-            "created_at": time.time(),
+            "created_at": self.created_at,
             "created_by": self.created_by,
             "version": 1,
             "history": "[]",
@@ -235,7 +236,12 @@ async def write_graphs(tx: AsyncManagedTransaction, records: list[RecordToWrite]
     there_before = {row["id"] for row, _ in existing}
     created = {write.id for write in writes} - there_before
     edges = edge_rows(records)
-    maybe_there = [e for e in edges if not {e["source"], e["target"]} & created]
+    # Nor is a relation keyed by the id of a record written here (a model run's delegation):
+    # record ids are unique, and such a relation is asserted by its record alone.
+    own_keys = {record.id for record in records}
+    maybe_there = [
+        e for e in edges if not {e["source"], e["target"]} & created and e["key"] not in own_keys
+    ]
     found = await fetch_chunked(tx, "records/add_edge_records", "edges", maybe_there)
     taken = {row["i"] for row in found}
     new_edges = [edge for edge in edges if edge["i"] not in taken]
@@ -464,6 +470,13 @@ async def replace_record(
 
 async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
     rows = await fetch(tx, "records/next_sequence", name=name)
+    return int(rows[0]["value"])
+
+
+async def assign_sequence(tx: AsyncManagedTransaction, name: str, record_id: str) -> int:
+    """The next integer of a named sequence, set as the record's `seq`. Last in its
+    transaction: the sequence's lock is held from here to the commit only."""
+    rows = await fetch(tx, "records/assign_sequence", name=name, id=record_id)
     return int(rows[0]["value"])
 
 
