@@ -33,6 +33,11 @@ def size_name(nodes: str | int) -> str:
     return f"{value // 1_000_000}M" if value >= 1_000_000 else f"{value // 1000}k"
 
 
+def workers(results: dict[str, Any]) -> str:
+    count = results.get("api_workers", 1)
+    return "one worker" if count == 1 else f"{count} worker processes"
+
+
 def markdown(results: dict[str, Any]) -> str:
     plan, machine = results["plan"], results["machine"]
     out = [
@@ -45,7 +50,7 @@ def markdown(results: dict[str, Any]) -> str:
         "Absolute numbers on this machine vary by tens of percent between runs; the ratios are "
         "measured in the same run on the same records and are what to compare. Medians "
         "(p50) and p99 are of per-request client-side latencies over HTTP on loopback; "
-        "the API runs as its own uvicorn process (one worker).\n",
+        f"the API runs as its own uvicorn process ({workers(results)}).\n",
     ]
     if results.get("routes_missing"):
         missing = ", ".join(f"`{route}`" for route in results["routes_missing"])
