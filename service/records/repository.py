@@ -146,9 +146,11 @@ class NodeWrite:
 
     def row(self, i: int) -> dict[str, Any]:
         nodes = [node for _, node in self.assertions]
+        said = [encode_attributes(node.attributes) for node in nodes]
         attributes: list[Any] = []
-        for node in nodes:
-            attributes += [a for a in node.attributes if a not in attributes]
+        if len(nodes) > 1:
+            for node in nodes:
+                attributes += [a for a in node.attributes if a not in attributes]
         # First label and kind given, last time given: as the rows met the node one by one.
         return {
             "i": i,
@@ -160,15 +162,16 @@ class NodeWrite:
                 (n.start_time for n in reversed(nodes) if n.start_time is not None), None
             ),
             "end_time": next((n.end_time for n in reversed(nodes) if n.end_time is not None), None),
-            "attrs": encode_attributes(attributes),
+            # One record's attributes as it said them; several records', their union.
+            "attrs": encode_attributes(attributes) if len(nodes) > 1 else said[0],
             "asserts": [
                 {
                     "record": record_id,
                     "bundle": node.bundle,
-                    "attrs": encode_attributes(node.attributes),
+                    "attrs": attrs,
                     "classes": list(node.classes),
                 }
-                for record_id, node in self.assertions
+                for (record_id, node), attrs in zip(self.assertions, said, strict=True)
             ],
         }
 
