@@ -249,7 +249,7 @@ async def write_graphs(tx: AsyncManagedTransaction, records: list[RecordToWrite]
     taken = {row["i"] for row in found}
     new_edges = [edge for edge in edges if edge["i"] not in taken]
     await fetch_chunked(tx, "records/create_edges", "edges", new_edges)
-    await _check_unique_generation(tx, records, edges, created)
+    await check_unique_generation(tx, records, edges, created)
 
 
 Met = list[tuple[dict[str, Any], dict[str, Any]]]  # (row written, the node before it)
@@ -288,7 +288,7 @@ async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
         await fetch_chunked(tx, "records/set_node_attributes", "rows", rows)
 
 
-async def _check_unique_generation(
+async def check_unique_generation(
     tx: AsyncManagedTransaction,
     records: list[RecordToWrite],
     edges: list[dict[str, Any]],

@@ -1,11 +1,18 @@
 """What the writer sends Neo4j for a batch: one node row per id with every record asserting
 it, one relation row per relation, and the clashes inside a batch caught before Neo4j."""
 
+import asyncio
+
 import pytest
 
 from graph_model import ACTIVITY, AGENT, ENTITY, Edge, Node, ProvGraph, Relation
 from service.errors import Conflict
-from service.records.repository import RecordToWrite, edge_rows, node_writes
+from service.records.repository import (
+    RecordToWrite,
+    check_unique_generation,
+    edge_rows,
+    node_writes,
+)
 
 
 def record(record_id: str, *nodes: Node, edges: tuple[Edge, ...] = ()) -> RecordToWrite:
@@ -57,3 +64,31 @@ def test_relations_reusing_an_id_with_other_keys_stay_two_rows() -> None:
     other = Edge(Relation.USED, "a", "e", key="ex:u1 sha256:2", relation_id="ex:u1")
     rows = edge_rows([record("doc1", edges=(one,)), record("doc2", edges=(other,))])
     assert [row["records"] for row in rows] == [["doc1"], ["doc2"]]
+
+
+def generating(record_id: str, kind: str, activity: str) -> RecordToWrite:
+    written = record(
+        record_id,
+        Node("out", (ENTITY,), "Dataset"),
+        Node(activity, (ACTIVITY,)),
+        edges=(Edge(Relation.WAS_GENERATED_BY, "out", activity),),
+    )
+    written.kind = kind
+    return written
+
+
+def check_new(batch: list[RecordToWrite]) -> None:
+    """Unique generation where every generated entity is new to the write: nothing to look
+    up in Neo4j, so no transaction is needed."""
+    asyncio.run(check_unique_generation(None, batch, edge_rows(batch), created={"out"}))  # type: ignore[arg-type]
+
+
+def test_a_new_entity_generated_twice_in_one_batch_conflicts_without_neo4j() -> None:
+    batch = [generating("r1", "model_run", "run-a"), generating("r2", "model_run", "run-b")]
+    with pytest.raises(Conflict) as raised:
+        check_new(batch)
+    assert "in this request (['run-a', 'run-b'])" in raised.value.detail
+
+
+def test_imported_documents_may_generate_a_new_entity_twice() -> None:
+    check_new([generating("d1", "prov_document", "a1"), generating("d2", "prov_document", "a2")])
