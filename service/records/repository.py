@@ -125,10 +125,14 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-async def write_new_records(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
-    """Create the records and write their graphs, checking PROV's rules before commit."""
+async def write_new_records(
+    tx: AsyncManagedTransaction, records: list[RecordToWrite], rows: GraphRows | None = None
+) -> None:
+    """Create the records and write their graphs, checking PROV's rules before commit.
+    `rows`: the records' rows made beforehand (`GraphRows.of`), off the event loop for a big
+    batch, and once however often the transaction is retried."""
     await fetch_chunked(tx, "records/create_records", "records", [r.properties() for r in records])
-    await write_graphs(tx, records)
+    await write_graphs(tx, records, rows)
 
 
 # The records whose generations PROV's unique generation holds for (imported documents may
@@ -222,13 +226,31 @@ def edge_rows(records: list[RecordToWrite]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-async def write_graphs(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
+@dataclass(frozen=True)
+class GraphRows:
+    """What the writer sends Neo4j for some records' graphs: pure data, made without Neo4j
+    (`of`), so a caller may make it off the event loop and a retried transaction reuses it."""
+
+    writes: list[NodeWrite]
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, records: list[RecordToWrite]) -> GraphRows:
+        """409 when two of the records give one id two meanings."""
+        writes = node_writes(records)
+        return cls(writes, [w.row(i) for i, w in enumerate(writes)], edge_rows(records))
+
+
+async def write_graphs(
+    tx: AsyncManagedTransaction, records: list[RecordToWrite], rows: GraphRows | None = None
+) -> None:
     """Write the records' graphs. A relation is looked for only when both its nodes were
     there before this transaction: a node this transaction created has no relations but
     the ones it creates (no other transaction sees it before commit), so the others are
     plain CREATEs, as a bare driver would write them."""
-    writes = node_writes(records)
-    nodes = [write.row(i) for i, write in enumerate(writes)]
+    rows = rows or GraphRows.of(records)
+    writes, nodes, edges = rows.writes, rows.nodes, rows.edges
     # What the nodes that existed already were, paired with the rows that met them.
     existing = [
         (nodes[before["i"]], before)
@@ -238,18 +260,33 @@ async def write_graphs(tx: AsyncManagedTransaction, records: list[RecordToWrite]
     await _merge_attributes(tx, existing)
     there_before = {row["id"] for row, _ in existing}
     created = {write.id for write in writes} - there_before
-    edges = edge_rows(records)
     # Nor is a relation keyed by the id of a record written here (a model run's delegation):
     # record ids are unique, and such a relation is asserted by its record alone.
     own_keys = {record.id for record in records}
     maybe_there = [
         e for e in edges if not {e["source"], e["target"]} & created and e["key"] not in own_keys
     ]
-    found = await fetch_chunked(tx, "records/add_edge_records", "edges", maybe_there)
-    taken = {row["i"] for row in found}
+    taken = await _add_records_to_existing_edges(tx, maybe_there)
     new_edges = [edge for edge in edges if edge["i"] not in taken]
     await fetch_chunked(tx, "records/create_edges", "edges", new_edges)
     await check_unique_generation(tx, records, edges, created)
+
+
+async def _add_records_to_existing_edges(
+    tx: AsyncManagedTransaction, edges: list[dict[str, Any]]
+) -> set[int]:
+    """The rows of `edges` already in the graph (by row index), each given the write's
+    records. Read, then written, in two statements: one that reads a relation's records and
+    sets them plans with an Eager."""
+    found = await fetch_chunked(tx, "records/existing_edges", "edges", edges)
+    writing = {edge["i"]: edge["records"] for edge in edges}
+    updates = []
+    for row in found:
+        more = [record for record in writing[row["i"]] if record not in row["records"]]
+        if more:
+            updates.append({"element_id": row["element_id"], "records": row["records"] + more})
+    await fetch_chunked(tx, "records/set_edge_records", "rows", updates)
+    return {row["i"] for row in found}
 
 
 Met = list[tuple[dict[str, Any], dict[str, Any]]]  # (row written, the node before it)
