@@ -127,8 +127,11 @@ def neo4j_server(plan: Plan) -> Iterator[tuple[str, Any, int | None]]:
 
 
 @contextmanager
-def api_server(api: str | None, uri: str, auth: Any) -> Iterator[tuple[str, int | None]]:
-    """(base URL, server pid or None) of --api, or of a uvicorn process stopped on exit."""
+def api_server(
+    api: str | None, uri: str, auth: Any, workers: int = 1
+) -> Iterator[tuple[str, int | None]]:
+    """(base URL, server pid or None) of --api, or of a uvicorn process (with `workers`
+    worker processes under it when more than one) stopped on exit."""
     if api:
         yield api.rstrip("/"), None
         return
@@ -141,7 +144,7 @@ def api_server(api: str | None, uri: str, auth: Any) -> Iterator[tuple[str, int 
         env.update(NEO4J_USER=auth[0], NEO4J_PASSWORD=auth[1])
     command = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-               "--no-access-log"]
+               "--no-access-log", "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -174,6 +177,23 @@ def wait_until_ready(url: str, process: subprocess.Popen[bytes] | None = None) -
 # --- measurements ----------------------------------------------------------------------------
 
 
+def proc_stat(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1])."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its child processes (uvicorn's workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(proc_stat(int(stat.parent.name))[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return [pid, *children]
+
+
 class Bench:
     def __init__(
         self, plan: Plan, driver: Driver, url: str, pid: int | None, neo4j_pid: int | None
@@ -194,12 +214,15 @@ class Bench:
         return dict(records[0])
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by the API, Neo4j and this client: where the time goes."""
+        """CPU seconds used so far by the API (its worker processes included), Neo4j and
+        this client: where the time goes."""
         used = {"client": time.process_time()}
         for name, pid in self.processes.items():
             if pid:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                used[name] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                used[name] = sum(
+                    (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                    for fields in map(proc_stat, process_tree(pid))
+                )
         return used
 
     def cpu_ms_per_run(self, before: dict[str, float], runs: int) -> dict[str, float]:
@@ -292,6 +315,19 @@ class Bench:
             "runs_per_s": len(bodies) / seconds,
             **latency(latencies),
             "cpu_ms_per_run": self.cpu_ms_per_run(before, len(bodies)),
+        }
+
+    def raw_single(self, records: list[dict[str, Any]], sessions: int) -> dict[str, Any]:
+        """The raw driver writing one run a transaction from `sessions` concurrent sessions:
+        the ceiling for single registration."""
+        before = self.cpu()
+        seconds, latencies = baselines.raw_one_tx_per_run(self.driver, records, sessions)
+        return {
+            "clients": sessions,
+            "path": "raw driver, one transaction per run",
+            "runs_per_s": len(records) / seconds,
+            **latency(latencies),
+            "cpu_ms_per_run": self.cpu_ms_per_run(before, len(records)),
         }
 
     def post_events(
@@ -420,8 +456,9 @@ class Bench:
     def export(self, fmt: str, size: dict[str, int]) -> dict[str, Any]:
         """GET /prov?scope=all, streamed; PROV records = nodes + relations of the graph."""
         if self.pid:  # reset the server's peak RSS (VmHWM) to its current RSS
-            Path(f"/proc/{self.pid}/clear_refs").write_text("5")
-            before = baselines.rss_kib("VmRSS", self.pid) / 1024
+            for pid in process_tree(self.pid):
+                Path(f"/proc/{pid}/clear_refs").write_text("5")
+            before = max(baselines.rss_kib("VmRSS", pid) for pid in process_tree(self.pid)) / 1024
         received = 0
         started = time.perf_counter()
         # No read timeout: the whole-graph stream sends its first byte only once every page
@@ -441,7 +478,8 @@ class Bench:
             "bytes": received,
         }
         if self.pid:
-            peak = baselines.rss_kib("VmHWM", self.pid) / 1024
+            # The worker that served the export has the highest peak.
+            peak = max(baselines.rss_kib("VmHWM", pid) for pid in process_tree(self.pid)) / 1024
             figures.update(rss_before_mib=before, peak_rss_mib=peak)
         return figures
 
@@ -500,16 +538,25 @@ class Bench:
             figures[str(nodes)] = at_size
             print(f"  {nodes} nodes done", file=sys.stderr, flush=True)
         more = list(generator.more(generator.nodes + self.plan.single_requests * 5))
-        figures["single"] = {
+        # The ceiling's own runs, as many as the concurrent ones, on the same graph.
+        concurrent = more[len(more) // 4 :]
+        ceiling = list(generator.more(generator.nodes + self.plan.single_requests * 5))
+        ceiling = ceiling[: len(concurrent)]
+        single: dict[str, Any] = {
             "graph_nodes": generator.nodes,
             "one_client": self.single(more[: len(more) // 4], 1, "/model_run/register"),
-            "concurrent": self.single(more[len(more) // 4 :], CLIENTS, "/model_run/register"),
+            "concurrent": self.single(concurrent, CLIENTS, "/model_run/register"),
             "fairdp": self.single(
                 [code_run(record, n) for n, record in enumerate(more[: len(more) // 4])],
                 CLIENTS,
                 "/api/code_run/",
             ),
+            "raw_one_tx_per_run": self.raw_single(ceiling, CLIENTS),
         }
+        raw = single["raw_one_tx_per_run"]["runs_per_s"]
+        single["ratio_to_raw"] = single["concurrent"]["runs_per_s"] / raw
+        single["fairdp_ratio_to_raw"] = single["fairdp"]["runs_per_s"] / raw
+        figures["single"] = single
         return figures
 
 
@@ -550,6 +597,8 @@ def main() -> int:
     parser.add_argument("--sizes", help="graph sizes in nodes, comma-separated (overrides)")
     parser.add_argument("--results", type=Path, default=Path(__file__).parent / "RESULTS.md")
     parser.add_argument("--may-wipe", action="store_true", help="NEO4J_URI may hold data")
+    parser.add_argument("--api-workers", type=int, default=1,
+                        help="API worker processes (uvicorn --workers); default 1")
     parser.add_argument("--openlineage-nodes", type=int, help="OpenLineage graph size (overrides)")
     parser.add_argument("--openlineage-clients",
                         help="timed OpenLineage emitters, comma-separated (a row each)")
@@ -572,11 +621,12 @@ def main() -> int:
         plan = Plan(**{**asdict(plan), "openlineage_clients": clients})
     started = time.monotonic()
     results: dict[str, Any] = {"plan": asdict(plan), "machine": machine()}
+    results["api_workers"] = args.api_workers
     with neo4j_server(plan) as (uri, auth, neo4j_pid), GraphDatabase.driver(
         uri, auth=auth, notifications_min_severity="OFF"
     ) as driver:
         refuse_non_empty(driver, args.may_wipe or not os.environ.get("NEO4J_URI"))
-        with api_server(args.api, uri, auth) as (url, pid):
+        with api_server(args.api, uri, auth, args.api_workers) as (url, pid):
             bench = Bench(plan, driver, url, pid, neo4j_pid)
             results["machine"]["neo4j"] = bench.http.get("/health").json()["neo4j"]["version"]
             results["routes_missing"] = sorted({"/lineage", "/prov"} - bench.routes)

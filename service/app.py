@@ -29,6 +29,7 @@ from service.routes import health
 from service.runs import routes as run_routes
 from service.settings import Settings
 from service.store import Store
+from service.supervision import RestartFlag
 from service.ui import mount as mount_ui
 
 DESCRIPTION = """
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = tokens
+    if settings.restart_flag:  # a worker of `provgraph serve --workers N`
+        app.state.supervisor = RestartFlag(settings.restart_flag)
 
     errors.install(app)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from service.auth import TokenConfigError, load_tokens, open_bind_refusal
 from service.local_neo4j import LauncherError, LocalNeo4j
@@ -14,7 +17,7 @@ from service.ops import cli as ops_cli
 from service.ops.logs import configure as configure_logging
 from service.ops.logs import uvicorn_log_config
 from service.settings import Settings
-from service.supervision import Neo4jSupervisor
+from service.supervision import Neo4jSupervisor, RestartFlag
 
 log = logging.getLogger("provgraph")
 
@@ -32,11 +35,11 @@ def local_neo4j(settings: Settings, args: argparse.Namespace) -> LocalNeo4j:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
-
-    from service.app import create_app
+    from uvicorn.supervisors import Multiprocess
 
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers or settings.workers or os.cpu_count() or 1
     # Before anything starts: an open service on a public address is refused outright.
     refusal = open_bind_refusal(host, load_tokens(settings), settings.allow_open_bind)
     if refusal:
@@ -60,25 +63,45 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
                 "neo4j_password": connection.password,
             }
         )
-    app = create_app(settings)
+    flag = RestartFlag(owned.data_dir / "restarting") if owned and workers > 1 else None
     # Forwarded headers are read by service/links.py, from PROVGRAPH_TRUSTED_PROXIES only;
     # uvicorn's own rewriting of the client address would hide which proxy sent them.
-    log_config = uvicorn_log_config(settings.log_format)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", log_config=log_config, proxy_headers=False
-    )
-    server = uvicorn.Server(config)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "info",
+        "log_config": uvicorn_log_config(settings.log_format),
+        "proxy_headers": False,
+    }
+    run: Callable[[], None]
+    stop: Callable[[], None]
+    if workers == 1:
+        from service.app import create_app
 
-    def give_up(reason: str) -> None:
-        server.should_exit = True
+        app = create_app(settings)
+        server = uvicorn.Server(uvicorn.Config(app, **options))
+        run = server.run
+
+        def stop() -> None:
+            server.should_exit = True
+    else:
+        # Each worker builds its own app (store, driver, availability monitor) from the
+        # environment; this process alone owns and supervises the local Neo4j.
+        worker_environment(settings, flag)
+        config = uvicorn.Config("service.app:create_app", factory=True, workers=workers, **options)
+        parent = Multiprocess(config, sockets=[config.bind_socket()])
+        run = parent.run
+        stop = parent.should_exit.set
+        log.info("Serving with %d worker processes", workers)
 
     if owned and connection:
         # The Neo4j we launched is kept running; when it cannot be, serve stops with the reason.
-        supervisor = Neo4jSupervisor(owned, connection, on_give_up=give_up)
-        app.state.supervisor = supervisor
+        supervisor = Neo4jSupervisor(owned, connection, on_give_up=lambda _: stop(), flag=flag)
+        if workers == 1:
+            app.state.supervisor = supervisor
         supervisor.start()
     try:
-        server.run()
+        run()
     except KeyboardInterrupt:
         pass  # uvicorn re-raises the Ctrl-C it already shut down on, as uvicorn.run swallows it
     finally:
@@ -93,6 +116,18 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"provgraph: {supervisor.failure}", file=sys.stderr)
         return 3
     return 0
+
+
+def worker_environment(settings: Settings, flag: RestartFlag | None) -> None:
+    """What the worker processes read their settings from: the environment they inherit,
+    with the local Neo4j's address and credentials when serve resolved them."""
+    assert settings.neo4j_uri
+    os.environ["NEO4J_URI"] = settings.neo4j_uri
+    os.environ["NEO4J_USER"] = settings.neo4j_user
+    if settings.neo4j_password:
+        os.environ["NEO4J_PASSWORD"] = settings.neo4j_password
+    if flag:
+        os.environ["PROVGRAPH_RESTART_FLAG"] = str(flag.path)
 
 
 def neo4j_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -110,6 +145,13 @@ def neo4j_command(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print("\n".join(connection.env_lines()))
     return 0
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive integer")
+    return number
 
 
 def parser() -> argparse.ArgumentParser:
@@ -130,6 +172,11 @@ def parser() -> argparse.ArgumentParser:
     serve_command = commands.add_parser("serve", help="run the API (with a local Neo4j by default)")
     serve_command.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve_command.add_argument("--port", type=int, help="port (default 8000)")
+    serve_command.add_argument(
+        "--workers",
+        type=positive,
+        help="API worker processes (default: one per core; also PROVGRAPH_WORKERS)",
+    )
     data_options(serve_command)
 
     neo4j = commands.add_parser("neo4j", help="manage the local Neo4j")

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", validation_alias="PROVGRAPH_HOST")
     port: int = Field(default=8000, validation_alias="PROVGRAPH_PORT")
+    # API worker processes of `provgraph serve`; unset: one per core.
+    workers: int | None = Field(default=None, ge=1, validation_alias="PROVGRAPH_WORKERS")
+    # Set by `provgraph serve` for its workers, not by people: the file that exists while
+    # serve's parent process restarts the local Neo4j (service/supervision.py).
+    restart_flag: Path | None = Field(default=None, validation_alias="PROVGRAPH_RESTART_FLAG")
     home: Path = Field(default_factory=default_home, validation_alias="PROVGRAPH_HOME")
 
     # Ids the service mints become IRIs under this base; Provena handles under the handle base.

@@ -6,6 +6,10 @@ keeps the URI it was given, finds it again; meanwhile `/health` says `restarting
 requests get 503 with `Retry-After`. Failed starts are retried with a growing pause, a
 bounded number of times; after the last one `on_give_up` is called with the reason (serve
 then exits non-zero).
+
+With several API worker processes the supervisor runs in serve's parent process only (the
+one that launched Neo4j); it tells the workers that it is restarting Neo4j through a flag
+file (`RestartFlag`) that each worker's `/health` reads.
 """
 
 from __future__ import annotations
@@ -14,12 +18,31 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from service.local_neo4j import LauncherError, LocalNeo4j, Neo4jConnection
 
 log = logging.getLogger("provgraph.supervision")
 BACKOFF_S = (1.0, 2.0, 4.0, 8.0, 15.0)  # before each start attempt; their count is the bound
 POLL_S = 0.2
+
+
+class RestartFlag:
+    """Whether the supervisor in another process is restarting Neo4j: a file that exists
+    while it does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def restarting(self) -> bool:
+        return self.path.exists()
+
+    def set(self, restarting: bool) -> None:
+        if restarting:
+            self.path.touch()
+        else:
+            self.path.unlink(missing_ok=True)
 
 
 class Neo4jSupervisor(threading.Thread):
@@ -29,6 +52,7 @@ class Neo4jSupervisor(threading.Thread):
         connection: Neo4jConnection,
         on_give_up: Callable[[str], None],
         backoff_s: tuple[float, ...] = BACKOFF_S,
+        flag: RestartFlag | None = None,
     ) -> None:
         super().__init__(name="neo4j-supervisor", daemon=True)
         # The same port on every restart: the URI the API was given stays right.
@@ -38,10 +62,23 @@ class Neo4jSupervisor(threading.Thread):
         self.neo4j.bolt_port = port
         self.on_give_up = on_give_up
         self.backoff_s = backoff_s
-        self.restarting = False
+        self._restarting = False
+        self.flag = flag
+        if flag:
+            flag.set(False)
         self.restarts = 0
         self.failure: str | None = None
         self._stopping = threading.Event()
+
+    @property
+    def restarting(self) -> bool:
+        return self._restarting
+
+    @restarting.setter
+    def restarting(self, restarting: bool) -> None:
+        self._restarting = restarting
+        if self.flag:
+            self.flag.set(restarting)
 
     def run(self) -> None:
         # Linux's parent-death signal follows the thread that started a process: this
@@ -87,3 +124,5 @@ class Neo4jSupervisor(threading.Thread):
         """No more restarts (serve is stopping); the caller stops Neo4j itself."""
         self._stopping.set()
         self.join(timeout=max(self.backoff_s, default=0) + 5)
+        if self.flag:
+            self.flag.set(False)

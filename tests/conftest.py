@@ -30,6 +30,8 @@ from service.settings import Settings
 from tests.users import TOKENS_SETTING
 
 TESTS = Path(__file__).parent
+# Every `provgraph serve` a test starts runs one API process, unless the test is about workers.
+os.environ["PROVGRAPH_WORKERS"] = "1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

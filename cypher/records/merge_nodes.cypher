@@ -1,10 +1,13 @@
-// Upsert the PROV nodes of a batch of records; each row names the record asserting it.
+// Upsert the PROV nodes of a write, one row per node id (the records naming one id are
+// merged into its row beforehand, so no row here meets another row's write and the plan
+// needs no Eager); `n.asserts` lists the records asserting it, each with what it says.
 // Returns what each node that already existed was before this write (by row index `i`), so
 // conflicting kinds are caught after the node lock is held (two concurrent writers cannot
-// both miss each other); its attrs only when they differ from the row's.
+// both miss each other); its attrs only when they differ from the row's. A node it does not
+// return was created here: it has no relations but those this transaction gives it.
 UNWIND $nodes AS n
 MERGE (x:Node {id: n.id})
-  ON CREATE SET x.kind = n.kind, x.fresh = true
+  ON CREATE SET x.fresh = true
 WITH x, n, x.kind AS kind, x.attrs AS attrs, coalesce(x.fresh, false) AS fresh,
      [label IN labels(x) WHERE label IN ['Entity', 'Activity', 'Agent']] AS classes
 REMOVE x.fresh
@@ -15,10 +18,13 @@ SET x:$(n.classes),
     x.end_time = coalesce(n.end_time, x.end_time),
     x.attrs = coalesce(x.attrs, n.attrs)
 WITH x, n, kind, attrs, fresh, classes
-MATCH (r:Record {id: n.record})
-// The record is new (or just retracted, on update): it asserts each node once.
-CREATE (r)-[a:ASSERTS]->(x)
-// What this record itself says of the node, for exact per-record exports.
-SET a.bundle = n.bundle, a.attrs = n.attrs, a.classes = n.classes
+CALL (x, n) {
+  UNWIND n.asserts AS said
+  MATCH (r:Record {id: said.record})
+  // The record is new (or just retracted, on update): it asserts each node once.
+  CREATE (r)-[a:ASSERTS]->(x)
+  // What this record itself says of the node, for exact per-record exports.
+  SET a.bundle = said.bundle, a.attrs = said.attrs, a.classes = said.classes
+}
 WITH n, fresh, kind, classes, attrs WHERE NOT fresh
 RETURN n.i AS i, kind, classes, CASE WHEN attrs = n.attrs THEN null ELSE attrs END AS attrs

@@ -115,11 +115,10 @@ async def _link_and_map(tx: AsyncManagedTransaction, to_write: RecordToWrite) ->
 
 async def _create(tx: AsyncManagedTransaction, to_write: RecordToWrite) -> StoredRecord:
     await _link_and_map(tx, to_write)
-    to_write.extra["seq"] = await repository.next_sequence(tx, KIND)
     await repository.write_new_records(tx, [to_write])
-    stored = await repository.get_record(tx, to_write.id)
-    assert stored is not None
-    return stored
+    # Every code run takes the one sequence's lock: last, so concurrent runs wait the least.
+    to_write.extra["seq"] = await repository.assign_sequence(tx, KIND, to_write.id)
+    return StoredRecord.from_row(to_write.properties())
 
 
 async def register_code_run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from uuid import uuid4
 
@@ -17,7 +18,7 @@ from service.provena.models import (
     ProvenanceRecordInfo,
 )
 from service.records import repository
-from service.records.repository import RecordToWrite, StoredRecord, content_hash
+from service.records.repository import GraphRows, RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
 from service.settings import Settings
 from service.store import Store, TransactionTooLarge
@@ -68,18 +69,10 @@ async def register_batch(
     store: Store, records: list[ModelRunRecord], caller: str
 ) -> list[BatchItemResult]:
     """Chunks of records, one transaction each; a chunk that fails is retried record by
-    record, so every record gets its own result and a bad one does not sink the others."""
-    prepared: list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]] = []
-    for index, record in enumerate(records):
-        run_id = str(uuid4())
-        try:
-            graph = model_run_graph(record, run_id)
-        except InvalidInput as error:
-            prepared.append((index, record, None, error.detail))
-            continue
-        prepared.append(
-            (index, record, RecordToWrite(run_id, KIND, graph, _body(record), caller), None)
-        )
+    record, so every record gets its own result and a bad one does not sink the others.
+    The mapping and each chunk's rows are made in a worker thread: on the event loop they
+    would hold up every other request, the availability pings too, for as long as they take."""
+    prepared = await asyncio.to_thread(_prepare_batch, records, caller)
 
     results: dict[int, BatchItemResult] = {
         index: BatchItemResult(index=index, success=False, detail=detail)
@@ -89,8 +82,10 @@ async def register_batch(
     writable = [(index, record, to_write) for index, record, to_write, _ in prepared if to_write]
     for start in range(0, len(writable), BATCH_CHUNK):
         chunk = writable[start : start + BATCH_CHUNK]
+        chunk_records = [w for _, _, w in chunk]
         try:
-            await store.write(repository.write_new_records, [w for _, _, w in chunk])
+            rows = await asyncio.to_thread(GraphRows.of, chunk_records)
+            await store.write(repository.write_new_records, chunk_records, rows)
             written = chunk
         except TransactionTooLarge as error:
             # Only under memory pressure from other transactions: a chunk is far below the
@@ -112,6 +107,24 @@ async def register_batch(
         for index, _, to_write in written:
             results[index] = BatchItemResult(index=index, success=True, id=to_write.id)
     return [results[index] for index in sorted(results)]
+
+
+def _prepare_batch(
+    records: list[ModelRunRecord], caller: str
+) -> list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]]:
+    """Each record's graph, or why it has none (422 detail)."""
+    prepared: list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]] = []
+    for index, record in enumerate(records):
+        run_id = str(uuid4())
+        try:
+            graph = model_run_graph(record, run_id)
+        except InvalidInput as error:
+            prepared.append((index, record, None, error.detail))
+            continue
+        prepared.append(
+            (index, record, RecordToWrite(run_id, KIND, graph, _body(record), caller), None)
+        )
+    return prepared
 
 
 async def update_model_run(

@@ -18,13 +18,14 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph_model import ProvGraph, Relation, kinds_conflict
+from graph_model import Node, ProvGraph, Relation, kinds_conflict
 from prov_export.values import decode_attributes, encode_attributes
 from service.auth import Caller, Role
 from service.errors import Conflict, Forbidden, NotFound
 from service.store import fetch
 
 CHUNK_ROWS = 5000
+INT64_MAX = 2**63 - 1
 
 
 async def fetch_chunked(
@@ -46,6 +47,7 @@ class RecordToWrite:
     created_by: str
     idempotency_key: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    created_at: float = field(default_factory=time.time)
 
     def properties(self) -> dict[str, Any]:
         return {
@@ -53,7 +55,7 @@ class RecordToWrite:
             "kind": self.kind,
             "body": self.body,
             "content_hash": content_hash(self.body),
-            "created_at": time.time(),
+            "created_at": self.created_at,
             "created_by": self.created_by,
             "version": 1,
             "history": "[]",
@@ -123,79 +125,189 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-async def write_new_records(tx: AsyncManagedTransaction, records: list[RecordToWrite]) -> None:
-    """Create the records and write their graphs, checking PROV's rules before commit."""
+async def write_new_records(
+    tx: AsyncManagedTransaction, records: list[RecordToWrite], rows: GraphRows | None = None
+) -> None:
+    """Create the records and write their graphs, checking PROV's rules before commit.
+    `rows`: the records' rows made beforehand (`GraphRows.of`), off the event loop for a big
+    batch, and once however often the transaction is retried."""
     await fetch_chunked(tx, "records/create_records", "records", [r.properties() for r in records])
-    await write_graphs(tx, [(r.id, r.graph) for r in records])
+    await write_graphs(tx, records, rows)
 
 
-async def write_graphs(tx: AsyncManagedTransaction, graphs: list[tuple[str, ProvGraph]]) -> None:
-    nodes: list[dict[str, Any]] = sorted(
-        (
-            {
-                "id": node.id,
-                "record": record_id,
-                "classes": list(node.classes),
-                "kind": node.kind,
-                "label": node.label,
-                "start_time": node.start_time,
-                "end_time": node.end_time,
-                "attrs": encode_attributes(node.attributes),
-                "bundle": node.bundle,
-            }
-            for record_id, graph in graphs
-            for node in graph.nodes.values()
-        ),
-        key=lambda row: row["id"],  # one lock order for every writer: fewer deadlocks
-    )
-    for i, row in enumerate(nodes):
-        row["i"] = i
+# The records whose generations PROV's unique generation holds for (imported documents may
+# assert an entity generated twice among themselves); records/generation_conflicts.cypher
+# names the same kinds.
+RUN_KINDS = frozenset({"model_run", "code_run", "openlineage_event"})
+
+
+@dataclass
+class NodeWrite:
+    """One node as this write asserts it: the Node of each record naming it, merged."""
+
+    id: str
+    assertions: list[tuple[str, Node]]  # (record id, the node as that record gives it)
+
+    def row(self, i: int) -> dict[str, Any]:
+        nodes = [node for _, node in self.assertions]
+        said = [encode_attributes(node.attributes) for node in nodes]
+        attributes: list[Any] = []
+        if len(nodes) > 1:
+            for node in nodes:
+                attributes += [a for a in node.attributes if a not in attributes]
+        # First label and kind given, last time given: as the rows met the node one by one.
+        return {
+            "i": i,
+            "id": self.id,
+            "classes": sorted({cls for node in nodes for cls in node.classes}),
+            "kind": next((node.kind for node in nodes if node.kind), None),
+            "label": next((node.label for node in nodes if node.label), None),
+            "start_time": next(
+                (n.start_time for n in reversed(nodes) if n.start_time is not None), None
+            ),
+            "end_time": next((n.end_time for n in reversed(nodes) if n.end_time is not None), None),
+            # One record's attributes as it said them; several records', their union.
+            "attrs": encode_attributes(attributes) if len(nodes) > 1 else said[0],
+            "asserts": [
+                {
+                    "record": record_id,
+                    "bundle": node.bundle,
+                    "attrs": attrs,
+                    "classes": list(node.classes),
+                }
+                for (record_id, node), attrs in zip(self.assertions, said, strict=True)
+            ],
+        }
+
+
+def node_writes(records: list[RecordToWrite]) -> list[NodeWrite]:
+    """One NodeWrite per node id, sorted by id (one lock order for every writer: fewer
+    deadlocks). 409 when two of the records give one id two meanings."""
+    by_id: dict[str, NodeWrite] = {}
+    for record in records:
+        for node in record.graph.nodes.values():
+            write = by_id.setdefault(node.id, NodeWrite(node.id, []))
+            for other_record, other in write.assertions:
+                if kinds_conflict(other.classes, other.kind, node.classes, node.kind):
+                    raise Conflict(
+                        f"id {node.id!r} is given as {_meaning(other)} by record "
+                        f"{other_record!r} and as {_meaning(node)} by record {record.id!r} "
+                        "in this request. One id names one thing."
+                    )
+            write.assertions.append((record.id, node))
+    return [by_id[node_id] for node_id in sorted(by_id)]
+
+
+def _meaning(node: Node) -> str:
+    return node.kind or "/".join(node.classes)
+
+
+def edge_rows(records: list[RecordToWrite]) -> list[dict[str, Any]]:
+    """One row per relation (type, endpoints and key), with every record asserting it."""
+    rows: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for record in records:
+        for edge in record.graph.edges:
+            place = (edge.type, edge.source, edge.target, edge.key)
+            row = rows.get(place)
+            if row is None:
+                rows[place] = {
+                    "i": len(rows),
+                    "type": edge.type,
+                    "source": edge.source,
+                    "target": edge.target,
+                    "key": edge.key,
+                    "relation_id": edge.relation_id,
+                    "attrs": encode_attributes(edge.attributes),
+                    "bundle": edge.bundle,
+                    "records": [record.id],
+                }
+            elif record.id not in row["records"]:
+                row["records"].append(record.id)
+    return list(rows.values())
+
+
+@dataclass(frozen=True)
+class GraphRows:
+    """What the writer sends Neo4j for some records' graphs: pure data, made without Neo4j
+    (`of`), so a caller may make it off the event loop and a retried transaction reuses it."""
+
+    writes: list[NodeWrite]
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, records: list[RecordToWrite]) -> GraphRows:
+        """409 when two of the records give one id two meanings."""
+        writes = node_writes(records)
+        return cls(writes, [w.row(i) for i, w in enumerate(writes)], edge_rows(records))
+
+
+async def write_graphs(
+    tx: AsyncManagedTransaction, records: list[RecordToWrite], rows: GraphRows | None = None
+) -> None:
+    """Write the records' graphs. A relation is looked for only when both its nodes were
+    there before this transaction: a node this transaction created has no relations but
+    the ones it creates (no other transaction sees it before commit), so the others are
+    plain CREATEs, as a bare driver would write them."""
+    rows = rows or GraphRows.of(records)
+    writes, nodes, edges = rows.writes, rows.nodes, rows.edges
     # What the nodes that existed already were, paired with the rows that met them.
     existing = [
         (nodes[before["i"]], before)
         for before in await fetch_chunked(tx, "records/merge_nodes", "nodes", nodes)
     ]
-    await _check_kinds(tx, existing)
+    await _check_kinds(tx, writes, existing)
     await _merge_attributes(tx, existing)
-    edges: list[dict[str, Any]] = [
-        {
-            "type": edge.type,
-            "source": edge.source,
-            "target": edge.target,
-            "key": edge.key,
-            "relation_id": edge.relation_id,
-            "attrs": encode_attributes(edge.attributes),
-            "bundle": edge.bundle,
-            "record": record_id,
-        }
-        for record_id, graph in graphs
-        for edge in graph.edges
+    there_before = {row["id"] for row, _ in existing}
+    created = {write.id for write in writes} - there_before
+    # Nor is a relation keyed by the id of a record written here (a model run's delegation):
+    # record ids are unique, and such a relation is asserted by its record alone.
+    own_keys = {record.id for record in records}
+    maybe_there = [
+        e for e in edges if not {e["source"], e["target"]} & created and e["key"] not in own_keys
     ]
-    await fetch_chunked(tx, "records/merge_edges", "edges", edges)
-    generated = sorted({e["source"] for e in edges if e["type"] == Relation.WAS_GENERATED_BY})
-    if generated:
-        await _check_unique_generation(tx, generated, {e["record"] for e in edges})
+    taken = await _add_records_to_existing_edges(tx, maybe_there)
+    new_edges = [edge for edge in edges if edge["i"] not in taken]
+    await fetch_chunked(tx, "records/create_edges", "edges", new_edges)
+    await check_unique_generation(tx, records, edges, created)
+
+
+async def _add_records_to_existing_edges(
+    tx: AsyncManagedTransaction, edges: list[dict[str, Any]]
+) -> set[int]:
+    """The rows of `edges` already in the graph (by row index), each given the write's
+    records. Read, then written, in two statements: one that reads a relation's records and
+    sets them plans with an Eager."""
+    found = await fetch_chunked(tx, "records/existing_edges", "edges", edges)
+    writing = {edge["i"]: edge["records"] for edge in edges}
+    updates = []
+    for row in found:
+        more = [record for record in writing[row["i"]] if record not in row["records"]]
+        if more:
+            updates.append({"element_id": row["element_id"], "records": row["records"] + more})
+    await fetch_chunked(tx, "records/set_edge_records", "rows", updates)
+    return {row["i"] for row in found}
 
 
 Met = list[tuple[dict[str, Any], dict[str, Any]]]  # (row written, the node before it)
 
 
-async def _check_kinds(tx: AsyncManagedTransaction, existing: Met) -> None:
-    conflicts = []
+async def _check_kinds(tx: AsyncManagedTransaction, writes: list[NodeWrite], existing: Met) -> None:
     for row, before in existing:
-        if kinds_conflict(
-            tuple(before["classes"]), before["kind"], tuple(row["classes"]), row["kind"]
-        ):
-            conflicts.append((row, before))
-    if not conflicts:
-        return
-    row, before = conflicts[0]
-    earlier = await fetch(tx, "records/asserted_by", id=row["id"], exclude=row["record"])
+        for record_id, node in writes[row["i"]].assertions:
+            if kinds_conflict(tuple(before["classes"]), before["kind"], node.classes, node.kind):
+                await _already_registered(tx, record_id, node, before)
+
+
+async def _already_registered(
+    tx: AsyncManagedTransaction, record_id: str, node: Node, before: dict[str, Any]
+) -> None:
+    earlier = await fetch(tx, "records/asserted_by", id=node.id, exclude=record_id)
     earlier_records = ", ".join(repr(r["record"]) for r in earlier) or "an earlier record"
     raise Conflict(
-        f"id {row['id']!r} is already registered as {before['kind'] or '/'.join(before['classes'])}"
-        f" ({'/'.join(before['classes'])}, by {earlier_records}); record {row['record']!r} "
-        f"gives it as {row['kind'] or '/'.join(row['classes'])}. One id names one thing."
+        f"id {node.id!r} is already registered as {before['kind'] or '/'.join(before['classes'])}"
+        f" ({'/'.join(before['classes'])}, by {earlier_records}); record {record_id!r} "
+        f"gives it as {_meaning(node)}. One id names one thing."
     )
 
 
@@ -203,10 +315,9 @@ async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
     merged: dict[str, str] = {}
     for row, before in existing:
         # No attrs: the node had none (it takes the row's) or the very same as the row.
-        stored = merged.get(row["id"], before["attrs"])
-        if before["attrs"] is None or stored == row["attrs"]:
+        if before["attrs"] is None:
             continue
-        attributes = decode_attributes(stored)
+        attributes = decode_attributes(before["attrs"])
         attributes += [a for a in decode_attributes(row["attrs"]) if a not in attributes]
         merged[row["id"]] = encode_attributes(attributes)
     if merged:
@@ -214,10 +325,33 @@ async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
         await fetch_chunked(tx, "records/set_node_attributes", "rows", rows)
 
 
-async def _check_unique_generation(
-    tx: AsyncManagedTransaction, entity_ids: list[str], writing: set[str]
+async def check_unique_generation(
+    tx: AsyncManagedTransaction,
+    records: list[RecordToWrite],
+    edges: list[dict[str, Any]],
+    created: set[str],
 ) -> None:
-    clashes = await fetch_chunked(tx, "records/generation_conflicts", "entity_ids", entity_ids)
+    """PROV unique generation. An entity created by this write is generated only by the
+    activities of this write, so that is checked here; one that was there before is looked
+    up in the graph (records/generation_conflicts.cypher)."""
+    writing = {record.id for record in records}
+    kinds = {record.id: record.kind for record in records}
+    generations: dict[str, dict[str, list[str]]] = {}  # entity -> activity -> records
+    for edge in edges:
+        if edge["type"] == Relation.WAS_GENERATED_BY:
+            by_activity = generations.setdefault(edge["source"], {})
+            by_activity.setdefault(edge["target"], []).extend(edge["records"])
+    for entity, by_activity in generations.items():
+        asserted = {record for records_ in by_activity.values() for record in records_}
+        if (
+            entity in created
+            and len(by_activity) > 1
+            and any(kinds[record] in RUN_KINDS for record in asserted)
+        ):
+            found = [{"activity": a, "records": r} for a, r in sorted(by_activity.items())]
+            raise Conflict(generation_conflict(entity, found, writing))
+    older = sorted(entity for entity in generations if entity not in created)
+    clashes = await fetch_chunked(tx, "records/generation_conflicts", "entity_ids", older)
     if clashes:
         clash = clashes[0]
         raise Conflict(generation_conflict(clash["entity"], clash["generations"], writing))
@@ -345,7 +479,7 @@ async def replace_record(
     if old is None or old.kind != new.kind:
         raise NotFound(f"no {new.kind.replace('_', ' ')} record with id {new.id!r}")
     await retract(tx, new.id)
-    await write_graphs(tx, [(new.id, new.graph)])
+    await write_graphs(tx, [new])
     history = json.loads(old.history)
     history.append(
         {
@@ -379,6 +513,13 @@ async def next_sequence(tx: AsyncManagedTransaction, name: str) -> int:
     return int(rows[0]["value"])
 
 
+async def assign_sequence(tx: AsyncManagedTransaction, name: str, record_id: str) -> int:
+    """The next integer of a named sequence, set as the record's `seq`. Last in its
+    transaction: the sequence's lock is held from here to the commit only."""
+    rows = await fetch(tx, "records/assign_sequence", name=name, id=record_id)
+    return int(rows[0]["value"])
+
+
 async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> StoredRecord | None:
     return _stored(await fetch(tx, "records/get_by_seq", kind=kind, seq=seq))
 
@@ -386,5 +527,8 @@ async def get_by_seq(tx: AsyncManagedTransaction, kind: str, seq: int) -> Stored
 async def list_code_runs(
     tx: AsyncManagedTransaction, filters: dict[str, Any], before: int | None, limit: int
 ) -> tuple[int, list[StoredRecord]]:
-    rows = await fetch(tx, "records/list_code_runs", **filters, before=before, limit=limit)
+    """The count of matching code runs and one page of them, newest first (below `before`)."""
+    statement = "records/list_code_runs_by_uuid" if filters["uuid"] else "records/list_code_runs"
+    below = INT64_MAX if before is None else before
+    rows = await fetch(tx, statement, **filters, before=below, limit=limit)
     return int(rows[0]["count"]), [StoredRecord.from_row(row) for row in rows[0]["page"]]

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 
 from service.auth import Caller
-from service.errors import AlreadyExists, ContentTooLarge, NotFound
+from service.errors import AlreadyExists, Conflict, ContentTooLarge, InvalidInput, NotFound
 from service.ops.metrics import records_written
 from service.records import repository
 from service.records.models import RecordView
@@ -24,12 +24,13 @@ Find = Callable[[], Awaitable[StoredRecord | None]]
 async def write_or_find(
     store: Store, create: Work[T], to_write: RecordToWrite, find: Find | None
 ) -> tuple[T | None, StoredRecord | None]:
-    """`create(tx, to_write)` in one write transaction unless `find` finds the record an
-    earlier request wrote: `(what create returned, None)` when this call wrote, else
-    `(None, the earlier record)`, also when a concurrent twin committed first (this write
-    then fails a unique constraint: the record id or the Idempotency-Key)."""
-    if find and (earlier := await find()):
-        return None, earlier
+    """`create(tx, to_write)` in one write transaction: `(what create returned, None)` when
+    this call wrote, else `(None, the record an earlier request wrote)`. An earlier record
+    is not looked for first: the write itself fails when there is one (a unique constraint
+    on the record id or the Idempotency-Key, also when a concurrent twin committed first),
+    and only a refused write asks `find`, so a new record costs one transaction. A refusal
+    of any kind (409, 422) answers with the earlier record when there is one, as a look
+    before the write would have."""
     try:
         written = await store.write(create, to_write)
         records_written(to_write.kind)
@@ -40,7 +41,7 @@ async def write_or_find(
             f"than this Neo4j's transaction memory takes. {error.detail} Nothing was written: "
             "split it into smaller documents, or raise PROVGRAPH_NEO4J_HEAP."
         ) from error
-    except AlreadyExists:
+    except (AlreadyExists, Conflict, InvalidInput):
         earlier = await find() if find else None
         if earlier is None:
             raise

@@ -45,6 +45,36 @@ def test_filters_match_exactly(client: httpx.Client) -> None:
     assert partial["count"] == 0
 
 
+ODD_INPUT = "https://r.example/api/object_component/1/"
+
+
+def test_listing_pages_newest_first_and_counts_every_match(client: httpx.Client) -> None:
+    sent = []
+    for n in range(5):
+        run = seed_code_run() | {
+            "uuid": f"00000000-0000-4000-8000-00000000010{n}",
+            "inputs": [ODD_INPUT] if n % 2 else [],
+            "outputs": [f"https://r.example/api/object_component/out-{n}/"],
+        }
+        assert client.post("/api/code_run/", json=run).status_code == 201
+        sent.append(run["uuid"])
+    seen, counts = [], set()
+    page = client.get("/api/code_run/", params={"page_size": 2}).json()
+    while True:
+        seen += [r["uuid"] for r in page["results"]]
+        counts.add(page["count"])
+        if not page["next"]:
+            break
+        page = httpx.get(page["next"]).json()
+    assert seen == sent[::-1] and counts == {5}
+    odd = client.get("/api/code_run/", params={"inputs": ODD_INPUT, "page_size": 1})
+    assert odd.json()["count"] == 2 and [r["uuid"] for r in odd.json()["results"]] == [sent[3]]
+    following = httpx.get(odd.json()["next"]).json()
+    assert [r["uuid"] for r in following["results"]] == [sent[1]] and following["count"] == 2
+    by_uuid = client.get("/api/code_run/", params={"uuid": sent[2], "page_size": 1}).json()
+    assert by_uuid["count"] == 1 and [r["uuid"] for r in by_uuid["results"]] == [sent[2]]
+
+
 def test_same_uuid_twice_gives_the_first_run_and_writes_nothing(
     client: httpx.Client, db: Driver
 ) -> None:

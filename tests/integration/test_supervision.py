@@ -26,11 +26,14 @@ STARTUP_S = 240.0
 
 
 @contextmanager
-def serve(data_dir: Path, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def serve(
+    data_dir: Path, log: Path, workers: int = 1
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """`provgraph serve` as its own process, with its own local Neo4j in `data_dir`."""
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("NEO4J_")}
     command = [sys.executable, "-m", "service.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     command += ["--data-dir", str(data_dir), "--bolt-port", "0"]
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -5,10 +5,13 @@ import datetime
 import pytest
 
 from graph_model import PROV, PROVGRAPH, NodeRef, ProvGraph
+from prov_export.document import to_document
 from service.errors import InvalidInput
+from service.export import id_policy, prov_json
 from service.fairdp.models import CodeRunIn
 from service.mapping import code_run_graph, model_run_graph
 from service.provena.models import ModelRunRecord
+from service.settings import Settings
 from tests.payloads import model_run, seed_code_run, seed_model_run
 
 
@@ -137,3 +140,11 @@ def test_code_run_output_that_is_also_an_input_is_rejected() -> None:
     with pytest.raises(InvalidInput) as error:
         code_run_graph(CodeRunIn.model_validate(body), "u", "users/a")
     assert error.value.detail[0]["loc"] == ["body", "outputs", 0]
+
+
+@pytest.mark.parametrize("n", [1, 2, "with spaces and ünïcode"])
+def test_the_answer_prov_json_is_what_provs_serializer_writes(n: int | str) -> None:
+    graph = model_run_graph(ModelRunRecord.model_validate(model_run(n)), "run-1")
+    settings = Settings()
+    document = to_document(graph, id_policy(settings))
+    assert prov_json(graph, settings) == document.serialize(format="json")

@@ -1,0 +1,13 @@
+// Which relations of a write are there already (both their nodes existed before this
+// transaction), with the records asserting them, by the rows' `i`. Both
+// nodes are locked since merge_nodes (a new ASSERTS relationship locks them), so no other
+// writer adds or changes the relation before records/set_edge_records.
+// A relation is the same relation when type, endpoints and key agree. It is looked for with
+// a pattern comprehension, which always expands from the bound `a`: an OPTIONAL MATCH here
+// was planned (on a young graph) as a scan of every relationship per row.
+UNWIND $edges AS e
+MATCH (a:Node {id: e.source})
+MATCH (b:Node {id: e.target})
+WITH e, [(a)-[r]->(b) WHERE type(r) = e.type AND r.key = e.key | r][0] AS old
+WHERE old IS NOT NULL
+RETURN e.i AS i, elementId(old) AS element_id, old.records AS records
