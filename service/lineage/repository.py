@@ -55,6 +55,7 @@ async def walk_rows(
     depth: int,
     limit: int,
     with_agents: bool,
+    found: list[dict[str, Any]] | None = None,
 ) -> list[Any]:
     result = await tx.run(
         cypher.load(statement),
@@ -64,8 +65,38 @@ async def walk_rows(
         depth=depth,
         limit=limit,
         agents=with_agents,
+        found=found,
     )
     return [row async for row in result]
+
+
+HOPS = {UPSTREAM: "lineage/hop_upstream", DOWNSTREAM: "lineage/hop_downstream"}
+
+
+async def distances_by_hops(
+    tx: AsyncManagedTransaction, root: str, directions: list[str], depth: int
+) -> list[dict[str, Any]]:
+    """Each direction's breadth-first distances, one statement per hop: the walk for a
+    lineage with dataset versions on it (a hop the pruning BFS of `lineage/walk` cannot
+    take). Everything within the depth; `lineage/walk` then keeps the nearest."""
+    found: dict[str, dict[str, Any]] = {}
+    for direction in directions:
+        frontier, seen = [root], {root}
+        found.setdefault(root, {"id": root, UPSTREAM: None, DOWNSTREAM: None})[direction] = 0
+        for level in range(1, depth + 1):
+            result = await tx.run(cypher.load(HOPS[direction]), frontier=frontier)
+            frontier = sorted({row["reached"] async for row in result} - seen)
+            if not frontier:
+                break
+            seen.update(frontier)
+            for node in frontier:
+                empty = {"id": node, UPSTREAM: None, DOWNSTREAM: None}
+                found.setdefault(node, empty)[direction] = level
+    return list(found.values())
+
+
+def leads_to_versions(rows: list[Any]) -> bool:
+    return any(step["type"] == "SPECIALIZATION_OF" for row in rows for step in row["steps"])
 
 
 def walk_of(root: str, depth: int, limit: int, rows: list[Any], directions: list[str]) -> Walk:
@@ -111,6 +142,11 @@ async def read_lineage(
     rows = await walk_rows(tx, "lineage/walk", root, directions, depth, limit, with_agents)
     if not rows:
         return None
+    if leads_to_versions(rows):
+        found = await distances_by_hops(tx, root, directions, depth)
+        rows = await walk_rows(
+            tx, "lineage/walk", root, directions, depth, limit, with_agents, found
+        )
     walk = walk_of(root, depth, limit, rows, directions)
     # Walk nodes as the walk keeps them, then the agents attached that are not walk nodes.
     details = {row["id"]: row for row in rows if row["walked"]}

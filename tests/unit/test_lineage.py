@@ -67,6 +67,40 @@ def test_limit_truncates_exactly_when_it_cuts() -> None:
     assert walk_graph(edges, 10, limit=2).levels == {"r": 0, "a": 1}
 
 
+def test_a_limit_keeps_the_nearest_ties_by_id_and_expands_only_before_the_cut() -> None:
+    edges = [("r", "b"), ("r", "a"), ("a", "c"), ("b", "c")]
+    cut = walk_graph(edges, 10, limit=2)
+    assert cut.levels == {"r": 0, "a": 1} and cut.truncated
+    assert [(s.source, s.target) for s in cut.steps.values()] == [("r", "a")]
+    # Cut at level 2: levels 0 and 1 were expanded, their relations into kept nodes shown.
+    cut = walk_graph(edges, 10, limit=3)
+    assert cut.levels == {"r": 0, "a": 1, "b": 1} and cut.truncated
+    assert [(s.source, s.target) for s in cut.steps.values()] == [("r", "a"), ("r", "b")]
+
+
+def test_both_directions_each_node_at_its_nearest_distance_once() -> None:
+    def down(source: str, target: str) -> Step:
+        return Step(source, "USED", target, f"{source}->{target}", source)
+
+    found = [
+        Reached(
+            "r", {"up": 0, "down": 0}, steps={"up": (up("r", "a"),), "down": (down("b", "r"),)}
+        ),
+        Reached("a", {"up": 1}, steps={"up": (up("a", "c"),)}),
+        Reached("b", {"down": 1}, steps={"down": (down("c", "b"),)}),
+        Reached("c", {"up": 2, "down": 2}),
+    ]
+    walk = found_walk("r", 2, None, found, ["up", "down"])
+    assert walk.levels == {"r": 0, "a": 1, "b": 1, "c": 2} and not walk.truncated
+    # In the order crossed: by level, upstream before downstream.
+    assert [(s.source, s.target) for s in walk.steps.values()] == [
+        ("r", "a"),
+        ("b", "r"),
+        ("a", "c"),
+        ("c", "b"),
+    ]
+
+
 def test_steps_towards_keeps_only_paths_to_targets_within_depth() -> None:
     edges = [("r", "run"), ("run", "in"), ("run", "plan"), ("r", "alice")]
     walk = walk_graph(edges, depth=2)
