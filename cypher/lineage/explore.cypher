@@ -1,3 +1,9 @@
+// A Provena explore query in one statement: every PROV relation followed, in its
+// direction (upstream) or against it (downstream), breadth-first over distinct nodes
+// inside Neo4j as in lineage/walk (the pruning BFS yields each node's distance; no path
+// is enumerated). Explore depths are at most 10, the one literal bound. The nearest
+// $limit + 1 nodes (ties by id), each with the relations it leads on by below the depth
+// and, for the effected-agents query ($agents), its relations to agents.
 MATCH (root:Node {id: $id})
 CALL (root) {
   WITH root WHERE $upstream
@@ -12,7 +18,7 @@ WITH x, min(upstream) AS upstream, min(downstream) AS downstream
 WITH x, CASE WHEN upstream <= $depth THEN upstream END AS upstream,
      CASE WHEN downstream <= $depth THEN downstream END AS downstream
 WHERE upstream IS NOT NULL OR downstream IS NOT NULL
-ORDER BY coalesce(upstream, downstream), x.id
+ORDER BY coalesce(upstream, downstream), x.id  // one direction per query
 LIMIT $limit + 1
 RETURN x.id AS id, true AS walked,
        [label IN labels(x) WHERE label IN ['Entity', 'Activity', 'Agent']] AS classes,
