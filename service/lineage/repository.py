@@ -5,6 +5,11 @@
 one row per node found: its distance in each direction, the relations it leads on by, and
 (for `/lineage`) its details and attached agents. `walk.found_walk` does the rest in
 plain Python. The statements' header comments say why they are shaped as they are.
+
+Measured (PROFILE, database hits, one run): upstream of the top of 10 stacked diamonds at
+depth 40, 2,562 for the walk statement against 1,511,545 for path enumeration; 7,228 at 30
+diamonds, where path enumeration does not finish. A lineage with dataset versions on it is
+walked one statement per hop (`distances_by_hops`), as every lineage was before.
 """
 
 from __future__ import annotations
