@@ -6,9 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from service.deps import SettingsDep, StoreDep
 from service.fairdp.refs import to_node
-from service.lineage import service
+from service.lineage import explore as provena
+from service.lineage import lineage as native
 from service.lineage.models import ExploreResponse, LineageResponse, PathsResponse
-from service.lineage.service import LineageQuery
+from service.lineage.paths import paths
 
 explore_router = APIRouter(prefix="/explore", tags=["provena"])
 lineage_router = APIRouter(prefix="/lineage", tags=["lineage"])
@@ -45,7 +46,7 @@ async def explore_upstream(
 ) -> ExploreResponse:
     """What the node came from, as Provena answers it: every relation followed in its
     direction, `depth` 2 by default, as networkx node-link JSON."""
-    return await service.explore(store, settings, starting_id, "upstream", depth)
+    return await provena.explore(store, settings, starting_id, "upstream", depth)
 
 
 @explore_router.get("/downstream", responses=ERRORS)
@@ -54,7 +55,7 @@ async def explore_downstream(
 ) -> ExploreResponse:
     """What came from the node, as Provena answers it: every relation followed against its
     direction, `depth` 2 by default."""
-    return await service.explore(store, settings, starting_id, "downstream", depth)
+    return await provena.explore(store, settings, starting_id, "downstream", depth)
 
 
 @explore_router.get("/special/contributing_datasets", responses=ERRORS)
@@ -62,7 +63,7 @@ async def contributing_datasets(
     starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The upstream paths that end at a dataset (`depth` 4 by default)."""
-    return await service.explore_special(
+    return await provena.explore_special(
         store, settings, "contributing_datasets", starting_id, depth
     )
 
@@ -72,7 +73,7 @@ async def effected_datasets(
     starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The downstream paths that start at a dataset (`depth` 4 by default)."""
-    return await service.explore_special(store, settings, "effected_datasets", starting_id, depth)
+    return await provena.explore_special(store, settings, "effected_datasets", starting_id, depth)
 
 
 @explore_router.get("/special/contributing_agents", responses=ERRORS)
@@ -80,7 +81,7 @@ async def contributing_agents(
     starting_id: StartingId, store: StoreDep, settings: SettingsDep, depth: ExploreDepth = None
 ) -> ExploreResponse:
     """The upstream paths that end at an agent (`depth` 4 by default)."""
-    return await service.explore_special(store, settings, "contributing_agents", starting_id, depth)
+    return await provena.explore_special(store, settings, "contributing_agents", starting_id, depth)
 
 
 @explore_router.get("/special/effected_agents", responses=ERRORS)
@@ -89,7 +90,7 @@ async def effected_agents(
 ) -> ExploreResponse:
     """Every node downstream within `depth` (4 by default; the start included) that has an
     agent, with its agents and its paths back to the start."""
-    return await service.explore_special(store, settings, "effected_agents", starting_id, depth)
+    return await provena.explore_special(store, settings, "effected_agents", starting_id, depth)
 
 
 @lineage_router.get("", responses=ERRORS)
@@ -127,17 +128,17 @@ async def lineage(
     distinct nodes: each node and relation appears once, nearest first, with its `distance`
     from the root. `limit` caps the nodes walked, and `truncated` says whether it cut.
     `types`, `since` and `until` filter what is shown, not the walk."""
-    query = LineageQuery(
+    query = native.LineageQuery(
         root=node_id(request, id),
         direction=direction,
         depth=depth,
-        types=service.checked_types(types or []),
-        since=service.parse_time("since", since),
-        until=service.parse_time("until", until),
+        types=native.checked_types(types or []),
+        since=native.parse_time("since", since),
+        until=native.parse_time("until", until),
         limit=limit,
         agents=agents,
     )
-    return await service.lineage(store, settings, query)
+    return await native.lineage(store, settings, query)
 
 
 @lineage_router.get("/path", responses=ERRORS)
@@ -153,4 +154,4 @@ async def lineage_path(
     `upstream` when `from` depends on `to`, else `downstream`. 404 when none is within
     `max_depth`."""
     source, target = node_id(request, source), node_id(request, target)
-    return await service.paths(store, settings, source, target, max_depth)
+    return await paths(store, settings, source, target, max_depth)

@@ -1,9 +1,11 @@
 """Breadth-first walks over distinct nodes, as plain data: no database here.
 
-The repository runs one statement per hop and feeds the rows to a `Walk`, which keeps the
-first level each node was reached at, the relations crossed, and the node limit. Every node
-is expanded once per direction however many paths reach it, so shared ancestry (stacked
-diamonds) costs what it has nodes, not what it has paths.
+Neo4j walks (one statement per request, `cypher/lineage/walk.cypher`): it returns every node
+within the depth, nearest first, with its distance from the root in each direction that
+reached it and the relations it leads on by. `found_walk` turns those rows into a `Walk`:
+the nearest `limit` nodes, and the relations a breadth-first walk over distinct nodes
+crosses between them. Every node counts once however many paths reach it, so shared
+ancestry (stacked diamonds) costs what it has nodes, not what it has paths.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class Step:
     target: str
     rel: str  # the relationship's element id, so each relation counts once
     reached: str  # the node the step leads to: target upstream, source downstream
-    classes: tuple[str, ...] = ()  # of the reached node
+    classes: tuple[str, ...] = ()  # of the reached node, when the step leads off the walk
     kind: str | None = None
     attrs: str | None = None
 
@@ -32,13 +34,20 @@ class Step:
         return self.source if self.reached == self.target else self.target
 
 
-@dataclass
-class Direction:
-    """The state of one direction of a walk: what it has seen and where it goes next."""
+@dataclass(frozen=True)
+class Reached:
+    """A node within the depth, as the walk statement returns it."""
 
-    statement: str  # the name of the one-hop statement
-    seen: set[str]
-    frontier: list[str]
+    id: str
+    distances: dict[str, int]  # direction -> fewest hops from the root in that direction
+    classes: tuple[str, ...] = ()
+    kind: str | None = None
+    # direction -> the relations leading on from this node in that direction
+    steps: dict[str, tuple[Step, ...]] = field(default_factory=dict)
+
+    @property
+    def distance(self) -> int:
+        return min(self.distances.values())
 
 
 @dataclass
@@ -46,48 +55,54 @@ class Walk:
     root: str
     depth: int
     limit: int | None = None
-    # node id -> hops from the root at which a walk first reached it
+    # node id -> hops from the root, nearest first (ties by id)
     levels: dict[str, int] = field(default_factory=dict)
     info: dict[str, tuple[tuple[str, ...], str | None]] = field(default_factory=dict)
-    steps: dict[str, Step] = field(default_factory=dict)  # in the order crossed
+    steps: dict[str, Step] = field(default_factory=dict)  # by element id, in the order crossed
     truncated: bool = False
 
-    def start(self, classes: tuple[str, ...], kind: str | None) -> None:
-        self.levels[self.root] = 0
-        self.info[self.root] = (classes, kind)
 
-    def room(self) -> int | None:
-        return None if self.limit is None else max(self.limit - len(self.levels), 0)
+def nearest_first(node: Reached) -> tuple[int, str]:
+    return node.distance, node.id
 
-    def take(self, direction: Direction, level: int, steps: Iterable[Step]) -> None:
-        """Absorb one hop's rows: new nodes join at `level` (within the limit), the rest is
-        already known; the direction's next frontier is what it reached for the first time."""
-        rows = list(steps)
-        fresh = sorted({step.reached for step in rows} - direction.seen)
-        unknown = [node for node in fresh if node not in self.levels]
-        room = self.room()
-        if room is not None and len(unknown) > room:
-            # Sorted so that which nodes a limit keeps does not depend on row order.
-            dropped = set(unknown[room:])
-            fresh = [node for node in fresh if node not in dropped]
-            self.truncated = True
-        by_node = {step.reached: step for step in rows}
-        for node in fresh:
-            if node not in self.levels:
-                self.levels[node] = level
-                self.info[node] = (by_node[node].classes, by_node[node].kind)
-        direction.seen.update(fresh)
-        direction.frontier = fresh
-        for step in rows:
-            if step.reached in self.levels and step.left in self.levels:
-                self.steps.setdefault(step.rel, step)
 
-    def done(self, directions: list[Direction], level: int) -> bool:
-        return (
-            self.truncated
-            or level >= self.depth
-            or not any(direction.frontier for direction in directions)
-        )
+def stable_order(step: Step) -> tuple[str, str, str, str]:
+    """Answers list relations in the order crossed, never in the order Neo4j keeps them (a
+    restored database, or another cluster member, keeps them in another)."""
+    return step.source, step.type, step.target, step.attrs or ""
+
+
+def found_walk(
+    root: str, depth: int, limit: int | None, found: Iterable[Reached], directions: list[str]
+) -> Walk:
+    """The walk from what Neo4j found within `depth`: the nearest `limit` nodes, and every
+    relation crossed from a node that was expanded to a node that was kept.
+
+    A node is expanded in a direction when it lies nearer than the depth there and nearer
+    than the level the limit cut at (a walk that stops at the limit expands no further).
+    `truncated` says whether the limit left out a node within the depth."""
+    ordered = sorted(found, key=nearest_first)
+    kept = ordered if limit is None else ordered[:limit]
+    walk = Walk(root, depth, limit, truncated=len(kept) < len(ordered))
+    stop = ordered[len(kept)].distance if walk.truncated else depth
+    for node in kept:
+        walk.levels[node.id] = node.distance
+        walk.info[node.id] = (node.classes, node.kind)
+    crossed: list[tuple[int, int, Step]] = []
+    for node in kept:
+        for rank, direction in enumerate(directions):
+            level = node.distances.get(direction)
+            if level is None or level >= min(depth, stop):
+                continue
+            crossed += [
+                (level, rank, step)
+                for step in node.steps.get(direction, ())
+                if step.reached in walk.levels
+            ]
+    crossed.sort(key=lambda item: (item[0], item[1], stable_order(item[2])))
+    for _, _, step in crossed:
+        walk.steps.setdefault(step.rel, step)
+    return walk
 
 
 def hops_to_targets(steps: Iterable[Step], targets: Iterable[str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from graph_model import utc
 from service.errors import NotFound
-from service.lineage.service import plain_attributes
+from service.lineage.readable import plain_attributes
 from service.nodes import repository
 from service.nodes.models import AssertingRecord, NodeDetails, NodeHit, NodeSearchResponse
 from service.store import Store

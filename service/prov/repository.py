@@ -82,10 +82,12 @@ async def record_graph(tx: AsyncManagedTransaction, record_id: str) -> ProvGraph
     )
 
 
-async def nodes_graph(tx: AsyncManagedTransaction, node_ids: list[str]) -> ProvGraph:
-    """The nodes with these ids and every relation leaving them (callers filter edges)."""
+async def lineage_graph(
+    tx: AsyncManagedTransaction, node_ids: list[str], relation_ids: list[str]
+) -> ProvGraph:
+    """The nodes and relations a lineage question found, by node id and element id."""
     nodes = [_node(row) for row in await fetch(tx, "prov/nodes_by_id", ids=node_ids)]
-    edges = [_edge(row) for row in await fetch(tx, "prov/outgoing_edges", ids=node_ids)]
+    edges = [_edge(row) for row in await fetch(tx, "prov/relations_by_id", ids=relation_ids)]
     return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
 
 

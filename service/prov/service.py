@@ -12,10 +12,8 @@ Exports go through `prov_export` (ids as IRIs per the settings, never per reques
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import warnings
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -23,11 +21,10 @@ from uuid import uuid4
 
 from prov.model import ProvDocument
 
-from graph_model import RELATION_NAMES, ProvGraph
+from graph_model import ProvGraph
 from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
-from prov_export.values import encode_attributes
 from service.errors import (
     BadRequest,
     Conflict,
@@ -37,7 +34,7 @@ from service.errors import (
     field_error,
 )
 from service.export import id_policy
-from service.lineage.service import LineageQuery, lineage, plain_attributes
+from service.lineage.lineage import LineageQuery, find_lineage
 from service.prov import constraints, repository
 from service.records.repository import RecordToWrite, StoredRecord, content_hash
 from service.records.service import write_once
@@ -306,34 +303,15 @@ def _replay(stored: StoredRecord, text: str, key: str | None) -> Imported:
 # ---------------------------------------------------------------------------- lineage
 
 
-def _edge_key(source: str, relation: str, target: str, attributes: dict[str, Any]) -> str:
-    return json.dumps([source, relation, target, attributes], sort_keys=True, default=str)
-
-
 async def lineage_document(
     store: Store,
     node_id: str,
     direction: Literal["upstream", "downstream", "both"],
     depth: int | None,
 ) -> ProvDocument:
-    """Exactly the nodes and edges `/lineage` answers for this id, direction and depth."""
-    answer = await lineage(
-        store, store.settings, LineageQuery(root=node_id, direction=direction, depth=depth)
-    )
-    graph = await store.read(repository.nodes_graph, [node.id for node in answer.nodes])
-    # Edges are matched with their attributes as /lineage shows them, so of two relations
-    # between the same nodes (delegations for two runs) only the one it answers is kept.
-    wanted = Counter(_edge_key(e.source, e.type, e.target, e.attributes) for e in answer.edges)
-    kept = []
-    for edge in graph.edges:
-        key = _edge_key(
-            edge.source,
-            RELATION_NAMES[edge.type],
-            edge.target,
-            plain_attributes(encode_attributes(edge.attributes)),
-        )
-        if wanted[key] > 0:
-            wanted[key] -= 1
-            kept.append(edge)
-    graph.edges = kept
+    """Exactly the nodes and relations `/lineage` answers for this id, direction and depth:
+    both are shaped from the same `Lineage`."""
+    query = LineageQuery(root=node_id, direction=direction, depth=depth)
+    found = await find_lineage(store, store.settings, query)
+    graph = await store.read(repository.lineage_graph, found.node_ids, found.relation_ids)
     return to_document(graph, id_policy(store.settings))

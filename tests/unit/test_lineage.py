@@ -1,19 +1,21 @@
 """The breadth-first walk and Provena's vocabulary, without a database."""
 
+from collections import deque
+
 import pytest
 
 from service.errors import BadRequest, InvalidInput
-from service.lineage.models import ItemCategory, ItemSubType
-from service.lineage.repository import LineageRows
-from service.lineage.service import (
+from service.lineage.explore import explore_depth, provena_item
+from service.lineage.lineage import (
     LineageQuery,
     checked_types,
-    explore_depth,
     lineage_response,
     parse_time,
-    provena_item,
+    shown_lineage,
 )
-from service.lineage.walk import Direction, Step, Walk, steps_towards
+from service.lineage.models import ItemCategory, ItemSubType
+from service.lineage.repository import LineageRows
+from service.lineage.walk import Reached, Step, Walk, found_walk, steps_towards
 
 
 def up(source: str, target: str) -> Step:
@@ -21,16 +23,27 @@ def up(source: str, target: str) -> Step:
 
 
 def walk_graph(edges: list[tuple[str, str]], depth: int, limit: int | None = None) -> Walk:
-    """Walk upstream from "r" over an in-memory edge list, as the repository would."""
-    walk = Walk("r", depth, limit)
-    walk.start(("Entity",), "Dataset")
-    direction = Direction("up", {"r"}, ["r"])
-    level = 0
-    while not walk.done([direction], level):
-        level += 1
-        rows = [up(s, t) for s, t in edges if s in direction.frontier]
-        walk.take(direction, level, rows)
-    return walk
+    """Walk upstream from "r" over an in-memory edge list: what the walk statement returns
+    (each node within the depth, its distance, the relations it leads on by below the
+    depth), then the walk Python keeps of it."""
+    distances, queue = {"r": 0}, deque(["r"])
+    while queue:
+        node = queue.popleft()
+        for source, target in edges:
+            if source == node and target not in distances and distances[node] < depth:
+                distances[target] = distances[node] + 1
+                queue.append(target)
+    found = [
+        Reached(
+            node,
+            {"up": level},
+            ("Entity",),
+            "Dataset",
+            {"up": tuple(up(s, t) for s, t in edges if s == node and level < depth)},
+        )
+        for node, level in distances.items()
+    ]
+    return found_walk("r", depth, limit, found, ["up"])
 
 
 def test_diamonds_reach_every_node_once_at_its_nearest_level() -> None:
@@ -52,6 +65,40 @@ def test_limit_truncates_exactly_when_it_cuts() -> None:
     cut = walk_graph(edges, 10, limit=3)
     assert cut.truncated and set(cut.levels) == {"r", "a", "b"}
     assert walk_graph(edges, 10, limit=2).levels == {"r": 0, "a": 1}
+
+
+def test_a_limit_keeps_the_nearest_ties_by_id_and_expands_only_before_the_cut() -> None:
+    edges = [("r", "b"), ("r", "a"), ("a", "c"), ("b", "c")]
+    cut = walk_graph(edges, 10, limit=2)
+    assert cut.levels == {"r": 0, "a": 1} and cut.truncated
+    assert [(s.source, s.target) for s in cut.steps.values()] == [("r", "a")]
+    # Cut at level 2: levels 0 and 1 were expanded, their relations into kept nodes shown.
+    cut = walk_graph(edges, 10, limit=3)
+    assert cut.levels == {"r": 0, "a": 1, "b": 1} and cut.truncated
+    assert [(s.source, s.target) for s in cut.steps.values()] == [("r", "a"), ("r", "b")]
+
+
+def test_both_directions_each_node_at_its_nearest_distance_once() -> None:
+    def down(source: str, target: str) -> Step:
+        return Step(source, "USED", target, f"{source}->{target}", source)
+
+    found = [
+        Reached(
+            "r", {"up": 0, "down": 0}, steps={"up": (up("r", "a"),), "down": (down("b", "r"),)}
+        ),
+        Reached("a", {"up": 1}, steps={"up": (up("a", "c"),)}),
+        Reached("b", {"down": 1}, steps={"down": (down("c", "b"),)}),
+        Reached("c", {"up": 2, "down": 2}),
+    ]
+    walk = found_walk("r", 2, None, found, ["up", "down"])
+    assert walk.levels == {"r": 0, "a": 1, "b": 1, "c": 2} and not walk.truncated
+    # In the order crossed: by level, upstream before downstream.
+    assert [(s.source, s.target) for s in walk.steps.values()] == [
+        ("r", "a"),
+        ("b", "r"),
+        ("a", "c"),
+        ("c", "b"),
+    ]
 
 
 def test_steps_towards_keeps_only_paths_to_targets_within_depth() -> None:
@@ -94,7 +141,7 @@ def test_types_and_times() -> None:
 
 def test_a_node_reached_while_it_was_being_written_is_left_out() -> None:
     # A read transaction sees each commit as it lands: the walk may cross a relation to a
-    # node whose details the next statement does not find yet. The answer leaves it out
+    # node whose details are gone by the time they are read. The answer leaves it out
     # (and its relations) instead of failing.
     walk = walk_graph([("r", "a"), ("a", "b")], depth=5)
 
@@ -110,6 +157,6 @@ def test_a_node_reached_while_it_was_being_written_is_left_out() -> None:
         }
 
     rows = LineageRows(walk, [details("r"), details("a")], agent_steps=[])
-    answer = lineage_response(LineageQuery("r", direction="upstream"), 5, rows)
+    answer = lineage_response(shown_lineage(LineageQuery("r", direction="upstream"), 5, rows))
     assert [node.id for node in answer.nodes] == ["r", "a"]
     assert [(edge.source, edge.target) for edge in answer.edges] == [("r", "a")]

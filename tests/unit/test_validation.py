@@ -13,7 +13,7 @@ from graph_model import ENTITY, Edge, Node, ProvGraph
 from prov_export.formats import FORMATS
 from service.app import create_app
 from service.errors import printable
-from service.lineage.service import node_limit
+from service.lineage.lineage import node_limit
 from service.links import forwarded_base, is_trusted, server_base
 from service.settings import Settings
 from service.validation import (

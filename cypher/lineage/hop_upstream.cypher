@@ -1,0 +1,9 @@
+// One breadth-first hop upstream, used only when dataset versions lie on the walk (see
+// walk): the lineage relations leaving the frontier nodes, and a dataset's versions.
+UNWIND $frontier AS id
+MATCH (n:Node {id: id})-[:USED|WAS_GENERATED_BY|WAS_DERIVED_FROM|WAS_INFORMED_BY]->(m:Node)
+RETURN DISTINCT m.id AS reached
+UNION
+UNWIND $frontier AS id
+MATCH (n:Node {id: id})<-[:SPECIALIZATION_OF]-(m:Node {kind: 'DatasetVersion'})
+RETURN DISTINCT m.id AS reached
