@@ -1,8 +1,8 @@
 """The service's use of the exporter: PROV documents of in-memory graphs, ids per settings."""
 
 from graph_model import ProvGraph
-from prov_export.document import to_document
 from prov_export.ids import IdPolicy
+from prov_export.streaming import provjson_text
 from service.settings import Settings
 
 
@@ -11,4 +11,4 @@ def id_policy(settings: Settings) -> IdPolicy:
 
 
 def prov_json(graph: ProvGraph, settings: Settings) -> str:
-    return str(to_document(graph, id_policy(settings)).serialize(format="json"))
+    return provjson_text(graph, id_policy(settings))

@@ -55,11 +55,12 @@ IN_MEMORY_NODE_LIMIT = 50_000
 # ---------------------------------------------------------------------------- export
 
 
-async def record_document(store: Store, record_id: str) -> ProvDocument:
+async def record_text(store: Store, record_id: str, fmt: Format) -> str:
+    """One record's document: exactly what it registered, namespaces and notes included."""
     graph = await store.read(repository.record_graph, record_id)
     if graph is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return to_document(graph, id_policy(store.settings))
+    return fmt.write(graph, id_policy(store.settings))
 
 
 @dataclass
@@ -310,12 +311,13 @@ def _edge_key(source: str, relation: str, target: str, attributes: dict[str, Any
     return json.dumps([source, relation, target, attributes], sort_keys=True, default=str)
 
 
-async def lineage_document(
+async def lineage_text(
     store: Store,
     node_id: str,
     direction: Literal["upstream", "downstream", "both"],
     depth: int | None,
-) -> ProvDocument:
+    fmt: Format,
+) -> str:
     """Exactly the nodes and edges `/lineage` answers for this id, direction and depth."""
     answer = await lineage(
         store, store.settings, LineageQuery(root=node_id, direction=direction, depth=depth)
@@ -336,4 +338,4 @@ async def lineage_document(
             wanted[key] -= 1
             kept.append(edge)
     graph.edges = kept
-    return to_document(graph, id_policy(store.settings))
+    return fmt.write(graph, id_policy(store.settings))
