@@ -71,6 +71,12 @@ class WholeGraph:
     page_size: int = PAGE_SIZE
 
     async def chunks(self) -> AsyncIterator[ProvGraph]:
+        """Notes and namespaces first (all a PROV-N header needs), then node pages.
+
+        The next page is read while the current one is written: Neo4j answers in its own
+        process, so reading and writing overlap instead of taking turns. Each page is its
+        own read (README, "consistency"): no transaction stays open for the whole export.
+        """
         notes = await self.store.read(repository.all_notes)
         kept_by_node = _kept_records_by_node(notes.dangling)
         # Bundles and kept records no node chunk claims travel with the first chunk;
@@ -78,18 +84,24 @@ class WholeGraph:
         first = [n for n in notes.dangling if n["t"] == "bundle"]
         first += [n for n in notes.dangling if n["t"] == "record" and n["id"] not in kept_by_node]
         yield ProvGraph(namespaces=notes.namespaces, dangling=first)
-        after = ""
-        while True:
-            page = await self.store.read(repository.node_page, after, self.page_size)
-            if not page.nodes:
-                return
-            # A kept declaration goes with its node: records sharing an id share a chunk.
-            page.dangling = [
-                note for node_id in page.nodes for note in kept_by_node.pop(node_id, [])
-            ]
-            page.namespaces = notes.namespaces
-            yield page
-            after = max(page.nodes)
+        reading = self._read_page_after("")
+        try:
+            while True:
+                page = await reading
+                if not page.nodes:
+                    return
+                reading = self._read_page_after(next(reversed(page.nodes)))
+                # A kept declaration goes with its node: records sharing an id share a chunk.
+                page.dangling = [
+                    note for node_id in page.nodes for note in kept_by_node.pop(node_id, [])
+                ]
+                page.namespaces = notes.namespaces
+                yield page
+        finally:
+            reading.cancel()
+
+    def _read_page_after(self, after: str) -> asyncio.Task[ProvGraph]:
+        return asyncio.ensure_future(self.store.read(repository.node_page, after, self.page_size))
 
     async def in_memory(self) -> ProvGraph:
         whole = ProvGraph()
@@ -123,9 +135,10 @@ async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
 
     PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools what it
     cannot write yet to disk-backed buffers), so memory stays bounded; the other formats
-    need one document. PROV-JSON's first piece comes with the first chunk, PROV-N's once
-    every chunk is read. An error before the first piece is an HTTP error; one after it
-    ends the response without its last chunk, so the client sees a cut-off body.
+    need one document. Both start with the first chunk (the store's namespaces: PROV-N's
+    prefixes), before any page is read. An error before the first piece is an HTTP error;
+    one after it ends the response without its last chunk, so the client sees a cut-off
+    body.
     """
     whole = WholeGraph(store)
     policy = id_policy(store.settings)
