@@ -47,6 +47,8 @@ class ProvJsonWriter:
         self.table = table
         self._ids: dict[str, str] = {}
         self._names: dict[QualifiedName, str] = {}
+        # Attribute name -> (its text, whether prov writes it as a formal attribute).
+        self._attributes: dict[QualifiedName, tuple[str, bool]] = {}
 
     def node(self, node_id: str) -> str:
         text = self._ids.get(node_id)
@@ -66,6 +68,13 @@ class ProvJsonWriter:
             text = self._names[name] = f"{prefix}:{local}"
         return text
 
+    def attribute(self, name: QualifiedName) -> tuple[str, bool]:
+        found = self._attributes.get(name)
+        if found is None:
+            formal = name in FORMAL_NAMES or name in FORMAL_TIMES
+            found = self._attributes[name] = (self.name(name), formal)
+        return found
+
     def key(self, statement: Statement) -> str | None:
         """The record's key in its section; None for a relation without an id."""
         return None if statement.identifier is None else self.node(statement.identifier)
@@ -77,8 +86,8 @@ class ProvJsonWriter:
             if value is not None:
                 content[self.name(name)] = self.formal(value)
         for name, value in statement.extra:
-            key = self.name(name)
-            if name in FORMAL_NAMES or name in FORMAL_TIMES:
+            key, formal = self.attribute(name)
+            if formal:
                 content.setdefault(key, self.formal(value))  # one value, as prov keeps
                 continue
             encoded = self.value(value)

@@ -71,16 +71,30 @@ def activity_times(node: Node) -> list[tuple[QualifiedName, Any]]:
 
 def edge_statement(edge: Edge) -> Statement:
     """The relation of an edge: source and target first, its formal attributes by name."""
-    keyword = RELATION_NAMES[edge.type]
-    first, second, *others = formal_names(keyword)
-    given = {name: value for name, value in edge.attributes if name in others}
+    keyword, first, second, others = _RELATIONS[edge.type]
     formal: list[tuple[QualifiedName, Any]] = [
         (first, NodeRef(edge.source)),
         (second, NodeRef(edge.target)),
     ]
+    if not edge.attributes:
+        formal += [(name, None) for name in others]
+        return Statement(keyword, edge.relation_id, formal, [], edge.bundle)
+    given = {name: value for name, value in edge.attributes if name in others}
     formal += [(name, given.get(name)) for name in others]
     extra = [(name, value) for name, value in edge.attributes if name not in others]
     return Statement(keyword, edge.relation_id, formal, extra, edge.bundle)
+
+
+def _relation(
+    edge_type: str,
+) -> tuple[str, QualifiedName, QualifiedName, tuple[QualifiedName, ...]]:
+    keyword = RELATION_NAMES[edge_type]
+    first, second, *others = formal_names(keyword)
+    return keyword, first, second, tuple(others)
+
+
+# Per edge type: the PROV-N keyword, the two main arguments and the other formal ones.
+_RELATIONS = {edge_type: _relation(edge_type) for edge_type in RELATION_NAMES}
 
 
 def kept_statement(record: KeptRecord) -> Statement:

@@ -207,12 +207,18 @@ class _JsonDocument:
         for bundle in notes.bundles:
             self.bundles.setdefault(bundle, None)
         elements: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+        relations: dict[tuple[Any, ...], list[str]] = {}
         for statement in statements(chunk, notes):
-            self._add(statement, elements)
+            self._add(statement, elements, relations)
         streamed = elements.pop((None, STREAMED_SECTION), {})
         for group, records in elements.items():
             self.sections.setdefault(group, None)
             self.spools.write(group, ",".join(_members(records)), separator=",")
+        for group, pieces in relations.items():
+            if group[-1] == "identified":
+                self.spools.write(group, "".join(pieces))
+            else:
+                self.spools.write(group, ",".join(pieces), separator=",")
         opening = "" if self.started else f'{{"{STREAMED_SECTION}":{{'
         self.started = True
         if streamed:
@@ -225,8 +231,13 @@ class _JsonDocument:
             yield opening + KEEP_ALIVE
 
     def _add(
-        self, statement: Statement, elements: dict[tuple[str | None, str], dict[str, list[str]]]
+        self,
+        statement: Statement,
+        elements: dict[tuple[str | None, str], dict[str, list[str]]],
+        relations: dict[tuple[Any, ...], list[str]],
     ) -> None:
+        """File a statement's text under its group: elements by key (one id may be declared
+        twice), relations as spool lines (unidentified: numbered; identified: counted)."""
         assert self.writer is not None
         bundle, section = statement.bundle, statement.keyword
         if bundle is not None:
@@ -237,7 +248,7 @@ class _JsonDocument:
             # Unidentified relations are numbered once for the whole document.
             self.anonymous += 1
             self.sections.setdefault((bundle, section), None)
-            self.spools.write((bundle, section), f'"_:id{self.anonymous}":{content}', ",")
+            relations.setdefault((bundle, section), []).append(f'"_:id{self.anonymous}":{content}')
             return
         key_json = dumps(key)
         if section in ELEMENT_SECTIONS:
@@ -246,7 +257,8 @@ class _JsonDocument:
             self.sections.setdefault((bundle, section), None)
             place = (bundle, section, key_json)
             self.seen[place] = self.seen.get(place, 0) + 1
-            self.spools.write((bundle, section, "identified"), f"{key_json}\t{content}\n")
+            line = f"{key_json}\t{content}\n"
+            relations.setdefault((bundle, section, "identified"), []).append(line)
 
     def finish(self) -> Iterator[str]:
         if not self.started:
