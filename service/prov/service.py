@@ -24,6 +24,7 @@ from uuid import uuid4
 from prov.model import ProvDocument
 
 from graph_model import RELATION_NAMES, ProvGraph
+from prov_export.chunked import CHUNKED, serialise_document_chunks
 from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
@@ -47,8 +48,8 @@ from service.validation import graph_problems
 
 KIND = "prov_document"
 PAGE_SIZE = 1000
-# Formats prov can only write from one whole document: the whole graph is built in memory
-# for them, up to this many nodes.
+# JSON-LD, which prov can only write from one whole document: the whole graph is built in
+# memory for it, up to this many nodes.
 IN_MEMORY_NODE_LIMIT = 50_000
 
 
@@ -111,9 +112,10 @@ class WholeGraph:
             whole.namespaces = whole.namespaces or chunk.namespaces
             whole.dangling.extend(chunk.dangling)
             if len(whole.nodes) > IN_MEMORY_NODE_LIMIT:
+                streamed = ", ".join(STREAMABLE + CHUNKED)
                 raise BadRequest(
                     f"the whole graph has more than {IN_MEMORY_NODE_LIMIT} nodes; it streams "
-                    f"only as {' or '.join(STREAMABLE)} (format=json or format=provn)"
+                    f"only as one of {streamed}"
                 )
         return whole
 
@@ -133,21 +135,25 @@ ELEMENT_KEYWORDS = ("entity", "activity", "agent")
 async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
     """The whole graph's document, piece by piece.
 
-    PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools what it
-    cannot write yet to disk-backed buffers), so memory stays bounded; the other formats
-    need one document. Both start with the first chunk (the store's namespaces: PROV-N's
-    prefixes), before any page is read. An error before the first piece is an HTTP error;
-    one after it ends the response without its last chunk, so the client sees a cut-off
-    body.
+    PROV-JSON and PROV-N are written chunk by chunk as text (`serialise_chunks` spools
+    what it cannot write yet to disk-backed buffers), PROV-XML, Turtle and TriG as one
+    `prov` document per chunk, joined (`serialise_document_chunks`), so memory stays
+    bounded; JSON-LD needs one document (up to `IN_MEMORY_NODE_LIMIT` nodes). The streamed
+    formats start with the first chunk (the store's namespaces: PROV-N's prefixes), before
+    any page is read. An error before the first piece is an HTTP error; one after it ends
+    the response without its last chunk, so the client sees a cut-off body.
     """
     whole = WholeGraph(store)
     policy = id_policy(store.settings)
-    if fmt.name not in STREAMABLE:
+    if fmt.name not in STREAMABLE + CHUNKED:
         document = to_document(await whole.in_memory(), policy)
         return _one_piece(fmt.serialise(document))
     loop = asyncio.get_running_loop()
     chunks = _blocking_iterator(whole.chunks(), loop)
-    pieces = serialise_chunks(chunks, fmt.name, policy)
+    if fmt.name in STREAMABLE:
+        pieces = serialise_chunks(chunks, fmt.name, policy)
+    else:
+        pieces = serialise_document_chunks(chunks, fmt.name, policy)
     try:
         first = await asyncio.to_thread(next, pieces, None)
     except ValueError as error:
