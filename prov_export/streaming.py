@@ -70,8 +70,26 @@ def serialise_chunks(
 
 
 def provn_text(graph: ProvGraph, policy: IdPolicy) -> str:
-    """The PROV-N document of a graph held in memory."""
-    return "".join(serialise_chunks([_declaring_all(graph, policy)], "provn", policy))
+    """The PROV-N document of a graph held in memory.
+
+    Its records are written first, so the prefix table may grow as they name namespaces
+    (an IRI under none gets one: its IRI up to the last `/`, `#` or `:`), then the header.
+    """
+    writer = ProvNWriter(PrefixTable(policy, graph.namespaces))
+    notes = Notes.decode(graph.dangling)
+    top: list[str] = []
+    bundles: dict[str, list[str]] = {bundle: [] for bundle in notes.bundles}
+    for statement in statements(graph, notes):
+        line = writer.statement(statement)
+        if statement.bundle is None:
+            top.append(f"  {line}\n")
+        else:
+            bundles.setdefault(statement.bundle, []).append(f"    {line}\n")
+    blocks = [
+        f"  bundle {writer.node(bundle)}\n{''.join(lines)}  endBundle\n"
+        for bundle, lines in bundles.items()
+    ]
+    return writer.header() + "".join(top) + "".join(blocks) + "endDocument\n"
 
 
 def provjson_text(graph: ProvGraph, policy: IdPolicy) -> str:
@@ -80,9 +98,9 @@ def provjson_text(graph: ProvGraph, policy: IdPolicy) -> str:
 
 
 def namespaces_in_use(graph: ProvGraph, policy: IdPolicy) -> dict[str, str]:
-    """prefix -> IRI of every namespace a PROV-N header needs for this graph: its declared
-    ones, those its attribute names and values name, and the scheme namespaces of its
-    absolute ids."""
+    """prefix -> IRI of every namespace a streamed PROV-N header needs for this graph: its
+    declared ones, those its attribute names and values name, and the scheme namespaces of
+    its absolute ids (what the store reads before the first page, for a graph in memory)."""
     table = PrefixTable(policy, graph.namespaces)
     ids = {note["id"] for note in graph.dangling if note.get("id")}
     for statement in statements(graph, Notes.decode(graph.dangling)):
@@ -97,15 +115,6 @@ def namespaces_in_use(graph: ProvGraph, policy: IdPolicy) -> dict[str, str]:
             elif isinstance(value, Literal) and value.datatype is not None:
                 table.name(value.datatype)
     return {**table.declared, **scheme_namespaces(id_schemes(ids))}
-
-
-def _declaring_all(graph: ProvGraph, policy: IdPolicy) -> ProvGraph:
-    return ProvGraph(
-        nodes=graph.nodes,
-        edges=graph.edges,
-        namespaces=namespaces_in_use(graph, policy),
-        dangling=graph.dangling,
-    )
 
 
 class _Spools:
