@@ -61,7 +61,12 @@ async def record_text(store: Store, record_id: str, fmt: Format) -> str:
     graph = await store.read(repository.record_graph, record_id)
     if graph is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return fmt.write(graph, id_policy(store.settings))
+    return await _write(fmt, graph, store)
+
+
+async def _write(fmt: Format, graph: ProvGraph, store: Store) -> str:
+    # Writing a large document takes a while: off the event loop, so other requests go on.
+    return await asyncio.to_thread(fmt.write, graph, id_policy(store.settings))
 
 
 @dataclass
@@ -357,4 +362,4 @@ async def lineage_text(
             wanted[key] -= 1
             kept.append(edge)
     graph.edges = kept
-    return fmt.write(graph, id_policy(store.settings))
+    return await _write(fmt, graph, store)
