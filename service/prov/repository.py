@@ -109,11 +109,12 @@ class GraphNotes:
     dangling: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def all_notes(tx: AsyncManagedTransaction) -> GraphNotes:
+async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> GraphNotes:
     """What the whole-graph export needs before its first page: every record's notes, and
     every namespace its names can be under (PROV-N declares them all up front).
 
-    Those are the records' declared namespaces, the namespace of blank ids, and one
+    Those are the records' declared namespaces, the namespace of blank ids, and (with
+    `with_schemes`, which only PROV-N needs: it costs a pass over the id index) one
     namespace per URI scheme of the absolute ids and of the declared namespaces, under
     which an IRI no declared namespace holds is written."""
     notes = GraphNotes()
@@ -124,8 +125,10 @@ async def all_notes(tx: AsyncManagedTransaction) -> GraphNotes:
             if notes.namespaces.setdefault(prefix, uri) != uri:
                 notes.namespaces.setdefault(derived_prefix(uri), uri)
         notes.dangling.extend(_loads(row["dangling"], []))
-    schemes = {f"{row['scheme']}:" for row in await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE)}
-    schemes |= id_schemes(notes.namespaces.values())
+    schemes: set[str] = set()
+    if with_schemes:
+        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE)
+        schemes = {f"{row['scheme']}:" for row in rows} | id_schemes(notes.namespaces.values())
     if BLANK_ID_PREFIX not in notes.namespaces.values():
         blank = "blank" if "blank" not in notes.namespaces else derived_prefix(BLANK_ID_PREFIX)
         notes.namespaces[blank] = BLANK_ID_PREFIX

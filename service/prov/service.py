@@ -75,6 +75,8 @@ class WholeGraph:
 
     store: Store
     page_size: int = PAGE_SIZE
+    # PROV-N must declare, before its first record, a namespace for every URI scheme.
+    declare_schemes: bool = True
 
     async def chunks(self) -> AsyncIterator[ProvGraph]:
         """Notes and namespaces first (all a PROV-N header needs), then node pages.
@@ -83,7 +85,7 @@ class WholeGraph:
         process, so reading and writing overlap instead of taking turns. Each page is its
         own read (README, "consistency"): no transaction stays open for the whole export.
         """
-        notes = await self.store.read(repository.all_notes)
+        notes = await self.store.read(repository.all_notes, self.declare_schemes)
         kept_by_node = _kept_records_by_node(notes.dangling)
         # Bundles and kept records no node chunk claims travel with the first chunk;
         # "undeclared" notes are per document: in the whole graph every node is declared.
@@ -148,7 +150,7 @@ async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
     any page is read. An error before the first piece is an HTTP error; one after it ends
     the response without its last chunk, so the client sees a cut-off body.
     """
-    whole = WholeGraph(store)
+    whole = WholeGraph(store, declare_schemes=fmt.name == "provn")
     policy = id_policy(store.settings)
     if fmt.name not in STREAMABLE + CHUNKED:
         document = to_document(await whole.in_memory(), policy)
