@@ -1,6 +1,7 @@
 """Every record can be deleted by its owner or an admin, imported documents included
 (`DELETE /records/{id}`), removing only what no other record asserts (issue 19)."""
 
+
 import httpx
 from neo4j import Driver
 

@@ -80,6 +80,7 @@ def test_a_trusted_proxy_names_the_base(client: httpx.Client) -> None:
     assert not malformed.json()["url"].startswith("http://evil")
 
 
+
 def test_idempotency_keys_are_each_callers_own(users: httpx.Client) -> None:
     key = {"Idempotency-Key": "run-2026-11-29"}
 

@@ -43,6 +43,7 @@ texts = st.text(st.characters(codec="utf-8"), max_size=60)
 epochs = st.one_of(st.integers(MIN_EPOCH, MAX_EPOCH), st.integers())
 
 
+
 def ok(response: httpx.Response) -> httpx.Response:
     assert response.status_code == 200, (response.request.url, response.text[:500])
     return response

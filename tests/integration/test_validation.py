@@ -79,7 +79,9 @@ def test_non_finite_numbers_are_422_and_the_connection_lives_on(
     assert counts(db)["records"] == 0
 
 
-@pytest.mark.parametrize("run_date", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+14:00"])
+@pytest.mark.parametrize(
+    "run_date", ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+14:00"]
+)
 def test_run_dates_out_of_range_in_utc_are_422(
     client: httpx.Client, db: Driver, run_date: str
 ) -> None:
@@ -243,7 +245,8 @@ def test_imported_activity_times_out_of_range_in_utc_are_422(
     client: httpx.Client, db: Driver, moment: str
 ) -> None:
     document = (
-        f"document\n  prefix ex <http://example.org/>\n  activity(ex:run, {moment}, -)\nendDocument"
+        "document\n  prefix ex <http://example.org/>\n"
+        f"  activity(ex:run, {moment}, -)\nendDocument"
     )
     assert_refused(client.post("/prov", content=document, headers=PROVN), 422, "startTime")
     assert counts(db)["records"] == 0
