@@ -460,14 +460,16 @@ class Bench:
                 Path(f"/proc/{pid}/clear_refs").write_text("5")
             before = max(baselines.rss_kib("VmRSS", pid) for pid in process_tree(self.pid)) / 1024
         received = 0
+        first_byte: float | None = None
         started = time.perf_counter()
-        # No read timeout: the whole-graph stream sends its first byte only once every page
-        # is spooled, which at 1M nodes takes longer than the client's default 300 s.
+        # No read timeout, so that a stream silent for long is measured, not failed.
         params = {"scope": "all", "format": fmt}
         with self.http.stream("GET", "/prov", params=params, timeout=None) as answer:
             if answer.status_code != 200:
                 raise RuntimeError(f"/prov {fmt}: {answer.read()[:300]!r}")
             for block in answer.iter_bytes():
+                if first_byte is None and block:
+                    first_byte = time.perf_counter() - started
                 received += len(block)
         seconds = time.perf_counter() - started
         prov_records = size["nodes"] + size["edges"]
@@ -476,6 +478,7 @@ class Bench:
             "seconds": seconds,
             "records_per_s": prov_records / seconds,
             "bytes": received,
+            "first_byte_s": first_byte,
         }
         if self.pid:
             # The worker that served the export has the highest peak.

@@ -1,8 +1,10 @@
 """The export formats, keyed by name (SPEC §6): media type, file suffix, write, read.
 
-Adding a format is one entry in `FORMATS`. All writing and reading goes through the
-`prov` package; PROV-JSON and PROV-XML are written in the forms ProvToolbox reads the same
-way too (`encodings`). What each format keeps:
+Adding a format is one entry in `FORMATS`. PROV-JSON and PROV-N of a graph are written
+as text straight from its statements (`streaming`, `provn`, `provjson`: building
+`prov.model` objects was most of an export's time); the other formats, and every reading,
+go through the `prov` package. PROV-JSON and PROV-XML are written in the forms ProvToolbox
+reads the same way too (`encodings`). What each format keeps:
 
 - json (PROV-JSON), provn (PROV-N), xml (PROV-XML): lossless for what prov can hold;
   XML 1.0 cannot hold most control characters (U+0000-U+001F but tab, newline and
@@ -23,7 +25,11 @@ from dataclasses import dataclass, field
 from prov.model import ProvDocument
 from prov.serializers.provjson import encode_json_document
 
+from graph_model import ProvGraph
+from prov_export.document import to_document
 from prov_export.encodings import provo, provxml, qualified_names_as_prov_type
+from prov_export.ids import IdPolicy
+from prov_export.streaming import provjson_text, provn_text
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,14 @@ class Format:
     parse: Callable[[str], ProvDocument]
     # Other media types a client may ask for this format by.
     aliases: tuple[str, ...] = field(default=())
+    # Writes a graph without building its ProvDocument (PROV-JSON, PROV-N).
+    text: Callable[[ProvGraph, IdPolicy], str] | None = None
+
+    def write(self, graph: ProvGraph, policy: IdPolicy) -> str:
+        """The document of a graph held in memory, ids as IRIs per `policy`."""
+        if self.text is not None:
+            return self.text(graph, policy)
+        return self.serialise(to_document(graph, policy))
 
 
 def _writer(format_name: str, **options: str) -> Callable[[ProvDocument], str]:
@@ -78,13 +92,14 @@ def _reader(format_name: str, **options: str) -> Callable[[str], ProvDocument]:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("json", "application/json", ".json", provjson, _reader("json")),
+        Format("json", "application/json", ".json", provjson, _reader("json"), text=provjson_text),
         Format(
             "provn",
             "text/provenance-notation",
             ".provn",
             _writer("provn"),
             _reader("provn"),
+            text=provn_text,
         ),
         Format(
             "xml",

@@ -1,44 +1,120 @@
-"""PROV-N and PROV-JSON of a graph that arrives in chunks, in bounded memory.
+"""PROV-N and PROV-JSON of a graph, whole or arriving in chunks, in bounded memory.
 
-Both formats group what they write: PROV-N declares every prefix before the first record
-and keeps a bundle's records in one block; PROV-JSON keeps each record type in one
-section. Chunks arrive in any order, so each chunk's records are written at once as text
-into spooled temporary files, one per group (memory up to a limit, then disk), and the
-document is put together from them at the end. Only one chunk's `ProvDocument` is ever
-in memory, never the whole document's.
+Text is written straight from each chunk's statements (`provn`, `provjson`); no
+`prov.model` object is built. Both formats group what they write, and chunks arrive in
+any order, so what cannot be written yet goes into spooled temporary files, one per group
+(memory up to a limit, then disk), put together at the end:
 
-PROV-JSON does not wait for the end: its top-level `entity` section (most of a graph) is
-written as the chunks arrive, and `prefix` comes last (member order means nothing in a JSON
-object), so the first bytes leave with the first chunk, and a chunk without entities sends
-a newline (whitespace JSON ignores) so the stream never goes silent for long. PROV-N waits,
-since its prefixes must come first.
+- PROV-N declares its prefixes first. They come from the first chunk's `namespaces`, which
+  must name every namespace the document uses beyond the `IdPolicy`'s own and prov's
+  (the store reads them before the first page; `namespaces_in_use` finds them in a graph
+  held in memory); an IRI under none of them is written under its scheme's namespace
+  (`https:`), which must be among them too. So the header and every top-level record leave
+  as their chunk is read; only bundles, which PROV-N puts after the top-level records, are
+  spooled. A name the header cannot write (a namespace written to the store during the
+  export) raises `UndeclaredNamespace`, which ends the stream early.
+- PROV-JSON keeps each record type in one object and lists `prefix` last (member order
+  means nothing in JSON), so its prefix table grows as names are met. The top-level
+  `entity` section (most of a graph) is written as chunks arrive; the other sections are
+  spooled. A chunk with no top-level entity sends a newline (whitespace JSON ignores), so
+  the stream never goes silent for long.
 
-Namespaces are shared across chunks: each chunk's document starts with every prefix seen
-so far, so a prefix means one namespace throughout the output.
+Every element must come in one chunk with the other declarations of its id (the store's
+pages hold each node once). Relations may share an id across chunks. Notes (`dangling`)
+apply to their chunk and, for `undeclared` notes, every later one: send a record's notes
+with the first chunk.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from typing import IO, Any
 
-from prov.model import ProvBundle, ProvDocument
-from prov.serializers.provjson import encode_json_document
+from prov.identifier import QualifiedName
+from prov.model import Literal
 
-from graph_model import ProvGraph
-from prov_export.document import to_document
-from prov_export.encodings import qualified_names_as_prov_type
+from graph_model import NodeRef, ProvGraph
 from prov_export.ids import IdPolicy
+from prov_export.names import PrefixTable, id_schemes, scheme_namespaces
+from prov_export.notes import Notes
+from prov_export.provjson import ProvJsonWriter, dumps
+from prov_export.provn import ProvNWriter
+from prov_export.statements import Statement, statements
 
 SPOOL_IN_MEMORY = 1024 * 1024  # bytes per group before it goes to disk (about 20 groups)
 READ_BLOCK = 64 * 1024
 STREAMABLE = ("provn", "json")
-ELEMENT_SECTIONS = ("entity", "activity", "agent")
 STREAMED_SECTION = "entity"  # PROV-JSON's top-level section written as chunks arrive
-KEEP_ALIVE = "\n"  # sent for a chunk that has nothing of the streamed section
+ELEMENT_SECTIONS = ("entity", "activity", "agent")
+KEEP_ALIVE = "\n"  # sent for a chunk that has nothing to write yet
+
+
+def serialise_chunks(
+    graph_chunks: Iterable[ProvGraph], fmt: str, policy: IdPolicy
+) -> Iterator[str]:
+    """The text of one PROV-N or PROV-JSON document holding every chunk, piece by piece."""
+    if fmt not in STREAMABLE:
+        raise ValueError(f"cannot stream {fmt!r}; streamable formats: {', '.join(STREAMABLE)}")
+    writer: _ProvNDocument | _JsonDocument
+    writer = _ProvNDocument(policy) if fmt == "provn" else _JsonDocument(policy)
+    undeclared: list[dict[str, Any]] = []  # notes that keep later nodes from declaring
+    try:
+        for chunk in graph_chunks:
+            undeclared += [note for note in chunk.dangling if note["t"] == "undeclared"]
+            others = [note for note in chunk.dangling if note["t"] != "undeclared"]
+            yield from writer.add(chunk, Notes.decode(undeclared + others))
+        yield from writer.finish()
+    finally:
+        writer.spools.close()
+
+
+def provn_text(graph: ProvGraph, policy: IdPolicy) -> str:
+    """The PROV-N document of a graph held in memory.
+
+    Its records are written first, so the prefix table may grow as they name namespaces
+    (an IRI under none gets one: its IRI up to the last `/`, `#` or `:`), then the header.
+    """
+    writer = ProvNWriter(PrefixTable(policy, graph.namespaces))
+    notes = Notes.decode(graph.dangling)
+    top: list[str] = []
+    bundles: dict[str, list[str]] = {bundle: [] for bundle in notes.bundles}
+    for statement in statements(graph, notes):
+        line = writer.statement(statement)
+        if statement.bundle is None:
+            top.append(f"  {line}\n")
+        else:
+            bundles.setdefault(statement.bundle, []).append(f"    {line}\n")
+    blocks = [
+        f"  bundle {writer.node(bundle)}\n{''.join(lines)}  endBundle\n"
+        for bundle, lines in bundles.items()
+    ]
+    return writer.header() + "".join(top) + "".join(blocks) + "endDocument\n"
+
+
+def provjson_text(graph: ProvGraph, policy: IdPolicy) -> str:
+    """The PROV-JSON document of a graph held in memory."""
+    return "".join(serialise_chunks([graph], "json", policy))
+
+
+def namespaces_in_use(graph: ProvGraph, policy: IdPolicy) -> dict[str, str]:
+    """prefix -> IRI of every namespace a streamed PROV-N header needs for this graph: its
+    declared ones, those its attribute names and values name, and the scheme namespaces of
+    its absolute ids (what the store reads before the first page, for a graph in memory)."""
+    table = PrefixTable(policy, graph.namespaces)
+    ids = {note["id"] for note in graph.dangling if note.get("id")}
+    for statement in statements(graph, Notes.decode(graph.dangling)):
+        if statement.identifier is not None:
+            ids.add(statement.identifier)
+        for name, value in (*statement.formal, *statement.extra):
+            table.name(name)
+            if isinstance(value, NodeRef):
+                ids.add(value.id)
+            elif isinstance(value, QualifiedName):
+                table.name(value)
+            elif isinstance(value, Literal) and value.datatype is not None:
+                table.name(value.datatype)
+    return {**table.declared, **scheme_namespaces(id_schemes(ids))}
 
 
 class _Spools:
@@ -69,178 +145,153 @@ class _Spools:
             spool.close()
 
 
-def serialise_chunks(
-    graph_chunks: Iterable[ProvGraph], fmt: str, policy: IdPolicy
-) -> Iterator[str]:
-    """The text of one PROV-N or PROV-JSON document holding every chunk, piece by piece.
+class _ProvNDocument:
+    """document, prefixes, top-level records as they come; then the spooled bundles."""
 
-    Every element must come in one chunk with the other declarations of its id (the
-    store's pages hold each node once). Relations may share an id across chunks. Notes
-    (`dangling`) apply to their chunk and every later one: send a record's notes with the
-    first chunk.
-    """
-    if fmt not in STREAMABLE:
-        raise ValueError(f"cannot stream {fmt!r}; streamable formats: {', '.join(STREAMABLE)}")
-    writer = _ProvNWriter() if fmt == "provn" else _JsonWriter()
-    namespaces: dict[str, str] = {}
-    undeclared: list[dict[str, Any]] = []  # notes that keep later nodes from declaring
-    try:
-        for chunk in graph_chunks:
-            seeded = {**chunk.namespaces, **namespaces}
-            undeclared += [note for note in chunk.dangling if note["t"] == "undeclared"]
-            notes = undeclared + [note for note in chunk.dangling if note["t"] != "undeclared"]
-            document = to_document(replace(chunk, namespaces=seeded, dangling=notes), policy)
-            _learn_namespaces(namespaces, document)
-            yield from writer.add(document)
-        yield from writer.finish(namespaces)
-    finally:
-        writer.spools.close()
-
-
-def _learn_namespaces(namespaces: dict[str, str], document: ProvDocument) -> None:
-    for bundle in (document, *document.bundles):
-        default = bundle.get_default_namespace()
-        found = [("", default.uri)] if default is not None else []
-        found += [(ns.prefix, ns.uri) for ns in bundle.get_registered_namespaces()]
-        for prefix, uri in found:
-            known = namespaces.setdefault(prefix, uri)
-            if known != uri:
-                raise ValueError(
-                    f"prefix {prefix!r} names both <{known}> and <{uri}> in one streamed document"
-                )
-
-
-class _ProvNWriter:
-    def __init__(self) -> None:
+    def __init__(self, policy: IdPolicy) -> None:
+        self.policy = policy
         self.spools = _Spools()
-        self.bundles: list[str] = []  # bundle names in order of first appearance
+        self.writer: ProvNWriter | None = None
+        self.bundles: dict[str, None] = {}  # bundle ids in order of first appearance
 
-    def add(self, document: ProvDocument) -> Iterator[str]:
-        """Spool a chunk's records; nothing can be written before the last chunk's prefixes."""
-        self._add_records(None, document)
-        for bundle in document.bundles:
-            name = str(bundle.identifier)
-            if name not in self.bundles:
-                self.bundles.append(name)
-            self._add_records(name, bundle)
-        return iter(())
+    def add(self, chunk: ProvGraph, notes: Notes) -> Iterator[str]:
+        header = ""
+        if self.writer is None:
+            self.writer = ProvNWriter(PrefixTable(self.policy, chunk.namespaces, frozen=True))
+            header = self.writer.header()
+        for bundle in notes.bundles:
+            self.bundles.setdefault(bundle, None)
+        top: list[str] = []
+        for statement in statements(chunk, notes):
+            line = self.writer.statement(statement)
+            if statement.bundle is None:
+                top.append(f"  {line}\n")
+            else:
+                self.bundles.setdefault(statement.bundle, None)
+                self.spools.write(statement.bundle, f"    {line}\n")
+        yield header + "".join(top) if header or top else KEEP_ALIVE
 
-    def _add_records(self, group: str | None, bundle: ProvBundle) -> None:
-        indent = "    " if group else "  "
-        lines = "".join(f"{indent}{record.get_provn()}\n" for record in bundle.get_records())
-        if lines:
-            self.spools.write(group, lines)
-
-    def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
-        yield "document\n" + _provn_prefixes(namespaces, "  ")
-        if None in self.spools.files:
-            yield from self.spools.read(None)
-        for name in self.bundles:
-            yield f"  bundle {name}\n"
-            if name in self.spools.files:
-                yield from self.spools.read(name)
+    def finish(self) -> Iterator[str]:
+        if self.writer is None:  # no chunk at all: an empty document
+            self.writer = ProvNWriter(PrefixTable(self.policy, frozen=True))
+            yield self.writer.header()
+        for bundle in self.bundles:
+            yield f"  bundle {self.writer.node(bundle)}\n"
+            if bundle in self.spools.files:
+                yield from self.spools.read(bundle)
             yield "  endBundle\n"
         yield "endDocument\n"
 
 
-def _provn_prefixes(namespaces: dict[str, str], indent: str) -> str:
-    lines = [
-        f"{indent}default <{uri}>\n" if not prefix else f"{indent}prefix {prefix} <{uri}>\n"
-        for prefix, uri in namespaces.items()
-    ]
-    return "".join(lines) + ("\n" if lines else "")
-
-
-class _JsonWriter:
+class _JsonDocument:
     """PROV-JSON: {"entity": {...}, "<section>": {...}, ..., "bundle": {...}, "prefix": ...}.
 
     Top-level entities are written as they come; every other section is spooled.
 
-    One id may name several relations (an imported document may say `wasDerivedFrom(r1;
-    ...)` twice), and those may come in different chunks; PROV-JSON then keys them once,
-    with a list. So identified relations are spooled one per line with their key, and at
-    the end only the keys seen more than once are gathered in memory.
+    One id may name several records of one type (an imported document may say
+    `wasDerivedFrom(r1; ...)` twice, or declare an entity twice); PROV-JSON then keys them
+    once, with a list. Elements of one id come in one chunk; relations may not, so
+    identified relations are spooled one per line with their key, and at the end only the
+    keys seen more than once are gathered in memory.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, policy: IdPolicy) -> None:
         self.spools = _Spools()
+        self.table: PrefixTable | None = None
+        self.writer: ProvJsonWriter | None = None
         self.sections: dict[tuple[str | None, str], None] = {}  # in order of appearance
-        # How often each (bundle, section, id) of an identified relation came.
+        self.bundles: dict[str, None] = {}
+        # How often each (bundle, section, JSON key) of an identified relation came.
         self.seen: dict[tuple[str | None, str, str], int] = {}
         self.anonymous = 0
-        self.prefixes: dict[str, str] = {}  # as prov writes them (default namespace included)
-        self.bundle_prefixes: dict[str, dict[str, str]] = {}
         self.started = False  # the opening of the document and its streamed section
         self.streamed = 0  # top-level entities written
+        self.policy = policy
 
-    def add(self, document: ProvDocument) -> Iterator[str]:
+    def add(self, chunk: ProvGraph, notes: Notes) -> Iterator[str]:
         """Spool a chunk's records, and give the text of its top-level entities."""
-        container = qualified_names_as_prov_type(encode_json_document(document))
-        for prefix, uri in container.pop("prefix", {}).items():
-            if self.prefixes.setdefault(prefix, uri) != uri:
-                raise ValueError(f"prefix {prefix!r} names two namespaces in one document")
-        for bundle_name, bundle_container in container.pop("bundle", {}).items():
-            prefixes = self.bundle_prefixes.setdefault(bundle_name, {})
-            prefixes.update(bundle_container.pop("prefix", {}))
-            self._add_sections(bundle_name, bundle_container)
-        streamed = container.pop(STREAMED_SECTION, {})
-        self._add_sections(None, container)
-        yield from self._start()
-        pieces = [f"{json.dumps(key)}:{_dumps(content)}" for key, content in streamed.items()]
-        if pieces:
-            yield ("," if self.streamed else "") + ",".join(pieces)
-            self.streamed += len(pieces)
+        if self.writer is None:
+            self.table = PrefixTable(self.policy, chunk.namespaces)
+            self.writer = ProvJsonWriter(self.table)
+        for bundle in notes.bundles:
+            self.bundles.setdefault(bundle, None)
+        elements: dict[tuple[str | None, str], dict[str, list[str]]] = {}
+        relations: dict[tuple[Any, ...], list[str]] = {}
+        for statement in statements(chunk, notes):
+            self._add(statement, elements, relations)
+        streamed = elements.pop((None, STREAMED_SECTION), {})
+        for group, records in elements.items():
+            self.sections.setdefault(group, None)
+            self.spools.write(group, ",".join(_members(records)), separator=",")
+        for group, pieces in relations.items():
+            if group[-1] == "identified":
+                self.spools.write(group, "".join(pieces))
+            else:
+                self.spools.write(group, ",".join(pieces), separator=",")
+        opening = "" if self.started else f'{{"{STREAMED_SECTION}":{{'
+        self.started = True
+        if streamed:
+            yield opening + ("," if self.streamed else "") + ",".join(_members(streamed))
+            self.streamed += len(streamed)
         else:
             # JSON ignores whitespace between members: a chunk with no top-level entity
             # (a page of runs) still sends a byte, so a client's read timeout sees the
             # stream alive while the other sections are spooled.
-            yield KEEP_ALIVE
+            yield opening + KEEP_ALIVE
 
-    def _start(self) -> Iterator[str]:
+    def _add(
+        self,
+        statement: Statement,
+        elements: dict[tuple[str | None, str], dict[str, list[str]]],
+        relations: dict[tuple[Any, ...], list[str]],
+    ) -> None:
+        """File a statement's text under its group: elements by key (one id may be declared
+        twice), relations as spool lines (unidentified: numbered; identified: counted)."""
+        assert self.writer is not None
+        bundle, section = statement.bundle, statement.keyword
+        if bundle is not None:
+            self.bundles.setdefault(bundle, None)
+        content = dumps(self.writer.content(statement))
+        key = self.writer.key(statement)
+        if key is None:
+            # Unidentified relations are numbered once for the whole document.
+            self.anonymous += 1
+            self.sections.setdefault((bundle, section), None)
+            relations.setdefault((bundle, section), []).append(f'"_:id{self.anonymous}":{content}')
+            return
+        key_json = dumps(key)
+        if section in ELEMENT_SECTIONS:
+            elements.setdefault((bundle, section), {}).setdefault(key_json, []).append(content)
+        else:
+            self.sections.setdefault((bundle, section), None)
+            place = (bundle, section, key_json)
+            self.seen[place] = self.seen.get(place, 0) + 1
+            line = f"{key_json}\t{content}\n"
+            relations.setdefault((bundle, section, "identified"), []).append(line)
+
+    def finish(self) -> Iterator[str]:
         if not self.started:
             self.started = True
             yield f'{{"{STREAMED_SECTION}":{{'
-
-    def _add_sections(self, bundle: str | None, container: dict[str, Any]) -> None:
-        for section, records in container.items():
-            self.sections.setdefault((bundle, section), None)
-            pieces, identified = [], []
-            for key, content in records.items():
-                if key.startswith("_:"):
-                    # prov numbers unidentified relations per document; number them once.
-                    self.anonymous += 1
-                    pieces.append(f'"_:id{self.anonymous}":{_dumps(content)}')
-                elif section in ELEMENT_SECTIONS:
-                    pieces.append(f"{json.dumps(key)}:{_dumps(content)}")
-                else:
-                    place = (bundle, section, key)
-                    self.seen[place] = self.seen.get(place, 0) + 1
-                    identified.append(f"{json.dumps(key)}\t{_dumps(content)}\n")
-            if pieces:
-                self.spools.write((bundle, section), ",".join(pieces), separator=",")
-            if identified:
-                self.spools.write((bundle, section, "identified"), "".join(identified))
-
-    def finish(self, namespaces: dict[str, str]) -> Iterator[str]:
-        yield from self._start()
         yield "}"
         yield from self._sections(None)
-        names = list(self.bundle_prefixes)
-        if names:
+        if self.bundles:
             yield ',"bundle":{'
-            for position, name in enumerate(names):
-                prefixes = _dumps(self.bundle_prefixes.get(name, {}))
-                yield f'{"," if position else ""}{json.dumps(name)}:{{"prefix":{prefixes}'
-                yield from self._sections(name)
+            for position, bundle in enumerate(self.bundles):
+                key = self.writer.node(bundle) if self.writer else bundle
+                yield f"{',' if position else ''}{dumps(key)}:{{"
+                yield from self._sections(bundle, first=True)
                 yield "}"
             yield "}"
-        yield f',"prefix":{_dumps({**_json_prefixes(namespaces), **self.prefixes})}}}\n'
+        declared = self.table.declared if self.table else {}
+        yield f',"prefix":{dumps(declared)}}}\n'
 
-    def _sections(self, bundle: str | None) -> Iterator[str]:
+    def _sections(self, bundle: str | None, first: bool = False) -> Iterator[str]:
         for where, section in self.sections:
             if where != bundle:
                 continue
-            yield f",{json.dumps(section)}:{{"
+            yield f"{'' if first else ','}{dumps(section)}:{{"
+            first = False
             written = (bundle, section) in self.spools.files
             if written:
                 yield from self.spools.read((bundle, section))
@@ -253,17 +304,23 @@ class _JsonWriter:
     def _identified(self, bundle: str | None, section: str) -> Iterator[str]:
         """`"id":content` per identified relation; an id that came more than once as one
         key with the list of every content."""
-        gathered: dict[str, list[Any]] = {}
+        gathered: dict[str, list[str]] = {}
         for line in _lines(self.spools.read((bundle, section, "identified"))):
             key_json, content = line.split("\t", 1)
-            key = json.loads(key_json)
-            if self.seen[(bundle, section, key)] == 1:
+            if self.seen[(bundle, section, key_json)] == 1:
                 yield f"{key_json}:{content}"
                 continue
-            value = json.loads(content)
-            gathered.setdefault(key, []).extend(value if isinstance(value, list) else [value])
-        for key, contents in gathered.items():
-            yield f"{json.dumps(key)}:{_dumps(contents)}"
+            gathered.setdefault(key_json, []).append(content)
+        for key_json, contents in gathered.items():
+            yield f"{key_json}:[{','.join(contents)}]"
+
+
+def _members(records: dict[str, list[str]]) -> Iterator[str]:
+    """`"key":content`, or `"key":[content,...]` for a key with several records (keys
+    are JSON already)."""
+    for key, contents in records.items():
+        body = contents[0] if len(contents) == 1 else f"[{','.join(contents)}]"
+        yield f"{key}:{body}"
 
 
 def _lines(blocks: Iterator[str]) -> Iterator[str]:
@@ -274,12 +331,3 @@ def _lines(blocks: Iterator[str]) -> Iterator[str]:
         yield from lines
     if rest:
         yield rest
-
-
-def _json_prefixes(namespaces: dict[str, str]) -> dict[str, str]:
-    # PROV-JSON writes the default namespace under the key "default".
-    return {prefix or "default": uri for prefix, uri in namespaces.items()}
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -10,6 +10,8 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph_model import Edge, Node, ProvGraph
+from prov_export.ids import BLANK_ID_PREFIX
+from prov_export.names import derived_prefix, id_schemes, scheme_namespaces
 from prov_export.values import decode_attributes
 from service.store import fetch
 
@@ -109,12 +111,32 @@ class GraphNotes:
     dangling: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def all_notes(tx: AsyncManagedTransaction) -> GraphNotes:
+async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> GraphNotes:
+    """What the whole-graph export needs before its first page: every record's notes, and
+    every namespace its names can be under (PROV-N declares them all up front).
+
+    Those are the records' declared namespaces, the namespace of blank ids, and (with
+    `with_schemes`, which only PROV-N needs: it costs a pass over the id index) one
+    namespace per URI scheme of the absolute ids and of the declared namespaces, under
+    which an IRI no declared namespace holds is written."""
     notes = GraphNotes()
     for row in await fetch(tx, "prov/record_notes"):
         for prefix, uri in _loads(row["namespaces"], {}).items():
-            # The oldest record keeps a prefix; a later one naming another IRI with it is
-            # written under a prefix prov derives instead.
-            notes.namespaces.setdefault(prefix, uri)
+            # The oldest record keeps a prefix; a later one naming another IRI with it
+            # gets a prefix derived from that IRI.
+            if notes.namespaces.setdefault(prefix, uri) != uri:
+                notes.namespaces.setdefault(derived_prefix(uri), uri)
         notes.dangling.extend(_loads(row["dangling"], []))
+    schemes: set[str] = set()
+    if with_schemes:
+        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE)
+        schemes = {f"{row['scheme']}:" for row in rows} | id_schemes(notes.namespaces.values())
+    if BLANK_ID_PREFIX not in notes.namespaces.values():
+        blank = "blank" if "blank" not in notes.namespaces else derived_prefix(BLANK_ID_PREFIX)
+        notes.namespaces[blank] = BLANK_ID_PREFIX
+    notes.namespaces.update(scheme_namespaces(schemes))
     return notes
+
+
+# An id that is an absolute IRI (`prov_export.ids.is_absolute_iri`), as a Cypher regex.
+ABSOLUTE = "[A-Za-z][A-Za-z0-9+.\\-]*:.*"

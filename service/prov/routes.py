@@ -111,10 +111,10 @@ async def export_prov(
         raise BadRequest(f"scope={scope} needs an id")
     id = to_node(id, str(request.base_url).rstrip("/"))  # a FAIR-DP URL of this server
     if scope == "record":
-        document = await service.record_document(store, id)
+        text = await service.record_text(store, id, fmt)
     else:
-        document = await service.lineage_document(store, id, scope, depth)
-    return Response(fmt.serialise(document), media_type=fmt.media_type)
+        text = await service.lineage_text(store, id, scope, depth, fmt)
+    return Response(text, media_type=fmt.media_type)
 
 
 # The request body of both PROV-document POSTs: any import format, by Content-Type.

@@ -22,6 +22,7 @@ from uuid import uuid4
 from prov.model import ProvDocument
 
 from graph_model import ProvGraph
+from prov_export.chunked import CHUNKED, serialise_document_chunks
 from prov_export.document import from_document, to_document
 from prov_export.formats import Format
 from prov_export.streaming import STREAMABLE, serialise_chunks
@@ -44,19 +45,25 @@ from service.validation import graph_problems
 
 KIND = "prov_document"
 PAGE_SIZE = 1000
-# Formats prov can only write from one whole document: the whole graph is built in memory
-# for them, up to this many nodes.
+# JSON-LD, which prov can only write from one whole document: the whole graph is built in
+# memory for it, up to this many nodes.
 IN_MEMORY_NODE_LIMIT = 50_000
 
 
 # ---------------------------------------------------------------------------- export
 
 
-async def record_document(store: Store, record_id: str) -> ProvDocument:
+async def record_text(store: Store, record_id: str, fmt: Format) -> str:
+    """One record's document: exactly what it registered, namespaces and notes included."""
     graph = await store.read(repository.record_graph, record_id)
     if graph is None:
         raise NotFound(f"no record with id {record_id!r}")
-    return to_document(graph, id_policy(store.settings))
+    return await _write(fmt, graph, store)
+
+
+async def _write(fmt: Format, graph: ProvGraph, store: Store) -> str:
+    # Writing a large document takes a while: off the event loop, so other requests go on.
+    return await asyncio.to_thread(fmt.write, graph, id_policy(store.settings))
 
 
 @dataclass
@@ -65,27 +72,41 @@ class WholeGraph:
 
     store: Store
     page_size: int = PAGE_SIZE
+    # PROV-N must declare, before its first record, a namespace for every URI scheme.
+    declare_schemes: bool = True
 
     async def chunks(self) -> AsyncIterator[ProvGraph]:
-        notes = await self.store.read(repository.all_notes)
+        """Notes and namespaces first (all a PROV-N header needs), then node pages.
+
+        The next page is read while the current one is written: Neo4j answers in its own
+        process, so reading and writing overlap instead of taking turns. Each page is its
+        own read (README, "consistency"): no transaction stays open for the whole export.
+        """
+        notes = await self.store.read(repository.all_notes, self.declare_schemes)
         kept_by_node = _kept_records_by_node(notes.dangling)
         # Bundles and kept records no node chunk claims travel with the first chunk;
         # "undeclared" notes are per document: in the whole graph every node is declared.
         first = [n for n in notes.dangling if n["t"] == "bundle"]
         first += [n for n in notes.dangling if n["t"] == "record" and n["id"] not in kept_by_node]
         yield ProvGraph(namespaces=notes.namespaces, dangling=first)
-        after = ""
-        while True:
-            page = await self.store.read(repository.node_page, after, self.page_size)
-            if not page.nodes:
-                return
-            # A kept declaration goes with its node: records sharing an id share a chunk.
-            page.dangling = [
-                note for node_id in page.nodes for note in kept_by_node.pop(node_id, [])
-            ]
-            page.namespaces = notes.namespaces
-            yield page
-            after = max(page.nodes)
+        reading = self._read_page_after("")
+        try:
+            while True:
+                page = await reading
+                if not page.nodes:
+                    return
+                reading = self._read_page_after(next(reversed(page.nodes)))
+                # A kept declaration goes with its node: records sharing an id share a chunk.
+                page.dangling = [
+                    note for node_id in page.nodes for note in kept_by_node.pop(node_id, [])
+                ]
+                page.namespaces = notes.namespaces
+                yield page
+        finally:
+            reading.cancel()
+
+    def _read_page_after(self, after: str) -> asyncio.Task[ProvGraph]:
+        return asyncio.ensure_future(self.store.read(repository.node_page, after, self.page_size))
 
     async def in_memory(self) -> ProvGraph:
         whole = ProvGraph()
@@ -95,9 +116,10 @@ class WholeGraph:
             whole.namespaces = whole.namespaces or chunk.namespaces
             whole.dangling.extend(chunk.dangling)
             if len(whole.nodes) > IN_MEMORY_NODE_LIMIT:
+                streamed = ", ".join(STREAMABLE + CHUNKED)
                 raise BadRequest(
                     f"the whole graph has more than {IN_MEMORY_NODE_LIMIT} nodes; it streams "
-                    f"only as {' or '.join(STREAMABLE)} (format=json or format=provn)"
+                    f"only as one of {streamed}"
                 )
         return whole
 
@@ -117,20 +139,25 @@ ELEMENT_KEYWORDS = ("entity", "activity", "agent")
 async def whole_graph_text(store: Store, fmt: Format) -> AsyncIterator[str]:
     """The whole graph's document, piece by piece.
 
-    PROV-JSON and PROV-N are written chunk by chunk (`serialise_chunks` spools what it
-    cannot write yet to disk-backed buffers), so memory stays bounded; the other formats
-    need one document. PROV-JSON's first piece comes with the first chunk, PROV-N's once
-    every chunk is read. An error before the first piece is an HTTP error; one after it
-    ends the response without its last chunk, so the client sees a cut-off body.
+    PROV-JSON and PROV-N are written chunk by chunk as text (`serialise_chunks` spools
+    what it cannot write yet to disk-backed buffers), PROV-XML, Turtle and TriG as one
+    `prov` document per chunk, joined (`serialise_document_chunks`), so memory stays
+    bounded; JSON-LD needs one document (up to `IN_MEMORY_NODE_LIMIT` nodes). The streamed
+    formats start with the first chunk (the store's namespaces: PROV-N's prefixes), before
+    any page is read. An error before the first piece is an HTTP error; one after it ends
+    the response without its last chunk, so the client sees a cut-off body.
     """
-    whole = WholeGraph(store)
+    whole = WholeGraph(store, declare_schemes=fmt.name == "provn")
     policy = id_policy(store.settings)
-    if fmt.name not in STREAMABLE:
+    if fmt.name not in STREAMABLE + CHUNKED:
         document = to_document(await whole.in_memory(), policy)
         return _one_piece(fmt.serialise(document))
     loop = asyncio.get_running_loop()
     chunks = _blocking_iterator(whole.chunks(), loop)
-    pieces = serialise_chunks(chunks, fmt.name, policy)
+    if fmt.name in STREAMABLE:
+        pieces = serialise_chunks(chunks, fmt.name, policy)
+    else:
+        pieces = serialise_document_chunks(chunks, fmt.name, policy)
     try:
         first = await asyncio.to_thread(next, pieces, None)
     except ValueError as error:
@@ -303,15 +330,16 @@ def _replay(stored: StoredRecord, text: str, key: str | None) -> Imported:
 # ---------------------------------------------------------------------------- lineage
 
 
-async def lineage_document(
+async def lineage_text(
     store: Store,
     node_id: str,
     direction: Literal["upstream", "downstream", "both"],
     depth: int | None,
-) -> ProvDocument:
+    fmt: Format,
+) -> str:
     """Exactly the nodes and relations `/lineage` answers for this id, direction and depth:
     both are shaped from the same `Lineage`."""
     query = LineageQuery(root=node_id, direction=direction, depth=depth)
     found = await find_lineage(store, store.settings, query)
     graph = await store.read(repository.lineage_graph, found.node_ids, found.relation_ids)
-    return to_document(graph, id_policy(store.settings))
+    return await _write(fmt, graph, store)
