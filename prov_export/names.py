@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prov.constants import PROV, XSD
 from prov.identifier import QualifiedName
@@ -155,3 +155,33 @@ def id_schemes(node_ids: Iterable[str]) -> set[str]:
 def scheme_namespaces(schemes: Iterable[str]) -> dict[str, str]:
     """prefix -> IRI of scheme namespaces, each prefix derived from its IRI."""
     return {derived_prefix(iri): iri for iri in sorted(schemes)}
+
+
+CACHE_LIMIT = 65_536  # spellings kept; a whole-graph export meets each id about twice
+
+
+class NameTexts:
+    """How a writer spells node ids and qualified names, each worked out once (a bounded
+    cache over its `PrefixTable`); `spell` joins a prefix and a local part."""
+
+    def __init__(self, table: PrefixTable, spell: Callable[[str, str], str]) -> None:
+        self.table = table
+        self._spell = spell
+        self._ids: dict[str, str] = {}
+        self._names: dict[QualifiedName, str] = {}
+
+    def node(self, node_id: str) -> str:
+        text = self._ids.get(node_id)
+        if text is None:
+            if len(self._ids) >= CACHE_LIMIT:
+                self._ids.clear()
+            text = self._ids[node_id] = self._spell(*self.table.node(node_id))
+        return text
+
+    def name(self, name: QualifiedName) -> str:
+        text = self._names.get(name)
+        if text is None:
+            if len(self._names) >= CACHE_LIMIT:
+                self._names.clear()
+            text = self._names[name] = self._spell(*self.table.name(name))
+        return text

@@ -25,8 +25,8 @@ from prov.identifier import Identifier, QualifiedName
 from prov.model import Literal
 
 from graph_model import NodeRef
-from prov_export.names import PrefixTable
-from prov_export.provn import CACHE_LIMIT, INT32, INT64, datetime_text, double_text
+from prov_export.names import NameTexts, PrefixTable
+from prov_export.provn import INT32, INT64, datetime_text, double_text
 from prov_export.statements import Statement
 
 QUALIFIED_NAME = "prov:QUALIFIED_NAME"
@@ -40,33 +40,17 @@ def dumps(value: Any) -> str:
     return _encode(value)
 
 
-class ProvJsonWriter:
+def qualified_text(prefix: str, local: str) -> str:
+    return f"{prefix}:{local}"  # JSON strings need no PROV-N escapes
+
+
+class ProvJsonWriter(NameTexts):
     """Statements as PROV-JSON members, names written with one `PrefixTable`."""
 
     def __init__(self, table: PrefixTable) -> None:
-        self.table = table
-        self._ids: dict[str, str] = {}
-        self._names: dict[QualifiedName, str] = {}
+        super().__init__(table, qualified_text)
         # Attribute name -> (its text, whether prov writes it as a formal attribute).
         self._attributes: dict[QualifiedName, tuple[str, bool]] = {}
-
-    def node(self, node_id: str) -> str:
-        text = self._ids.get(node_id)
-        if text is None:
-            if len(self._ids) >= CACHE_LIMIT:
-                self._ids.clear()
-            prefix, local = self.table.node(node_id)
-            text = self._ids[node_id] = f"{prefix}:{local}"
-        return text
-
-    def name(self, name: QualifiedName) -> str:
-        text = self._names.get(name)
-        if text is None:
-            if len(self._names) >= CACHE_LIMIT:
-                self._names.clear()
-            prefix, local = self.table.name(name)
-            text = self._names[name] = f"{prefix}:{local}"
-        return text
 
     def attribute(self, name: QualifiedName) -> tuple[str, bool]:
         found = self._attributes.get(name)

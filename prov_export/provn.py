@@ -28,7 +28,7 @@ from prov.identifier import Identifier, Namespace, QualifiedName
 from prov.model import Literal
 
 from graph_model import NodeRef
-from prov_export.names import PrefixTable
+from prov_export.names import NameTexts, PrefixTable
 from prov_export.statements import Statement
 
 INT32 = 2**31 - 1
@@ -39,7 +39,6 @@ _PLAIN_LOCAL = re.compile(
 )
 # Any IRI will do: only the local part's escaping is asked of prov.
 _SCRATCH = Namespace("x", "urn:provgraph:scratch:")
-CACHE_LIMIT = 65_536  # names kept written; a whole-graph export meets each id about twice
 
 
 def name_text(prefix: str, local: str) -> str:
@@ -73,34 +72,16 @@ def double_text(value: float) -> str:
     return float.__repr__(value)
 
 
-class ProvNWriter:
+class ProvNWriter(NameTexts):
     """Statements as PROV-N lines, names written with one `PrefixTable`."""
 
     def __init__(self, table: PrefixTable) -> None:
-        self.table = table
-        self._ids: dict[str, str] = {}
-        self._names: dict[QualifiedName, str] = {}
+        super().__init__(table, name_text)
 
     def header(self) -> str:
         """`document` and its prefix declarations (prov and xsd are PROV-N's own)."""
         lines = [f"  prefix {prefix} <{iri}>\n" for prefix, iri in self.table.declared.items()]
         return "document\n" + "".join(lines) + ("\n" if lines else "")
-
-    def node(self, node_id: str) -> str:
-        text = self._ids.get(node_id)
-        if text is None:
-            if len(self._ids) >= CACHE_LIMIT:
-                self._ids.clear()
-            text = self._ids[node_id] = name_text(*self.table.node(node_id))
-        return text
-
-    def name(self, name: QualifiedName) -> str:
-        text = self._names.get(name)
-        if text is None:
-            if len(self._names) >= CACHE_LIMIT:
-                self._names.clear()
-            text = self._names[name] = name_text(*self.table.name(name))
-        return text
 
     def statement(self, statement: Statement) -> str:
         items = []
