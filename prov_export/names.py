@@ -69,7 +69,6 @@ class PrefixTable:
         self.by_iri: dict[str, str] = {}  # IRI -> prefix
         self._lengths: list[int] = []  # lengths of the IRIs in the table, longest first
         self._names: dict[QualifiedName, tuple[str, str]] = {}
-        self._ids: dict[str, tuple[str, str]] = {}
         for prefix, iri in PREDECLARED.items():
             self._bind(prefix, iri)
         own = {**policy.namespaces(), PROVGRAPH.prefix: PROVGRAPH.uri}
@@ -125,11 +124,10 @@ class PrefixTable:
         return found
 
     def node(self, node_id: str) -> tuple[str, str]:
-        """(prefix, local part) of a node id, its IRI as `IdPolicy.iri` makes it."""
-        found = self._ids.get(node_id)
-        if found is None:
-            found = self._ids[node_id] = self._under_longest(self.policy.iri(node_id))
-        return found
+        """(prefix, local part) of a node id, its IRI as `IdPolicy.iri` makes it. Not kept
+        here: a whole-graph export meets every id, and its writer's `NameTexts` keeps a
+        bounded number of them."""
+        return self._under_longest(self.policy.iri(node_id))
 
     def _under_longest(self, iri: str) -> tuple[str, str]:
         for length in self._lengths:
