@@ -44,7 +44,13 @@ log = logging.getLogger("provgraph.store")
 T = TypeVar("T")
 Work = Callable[..., Awaitable[T]]
 PING_INTERVAL_S = 0.5
+CONNECT_TIMEOUT_S = 2.0
 GONE_AFTER = 3  # unanswered ping bounds before running work is given up (see Store.__init__)
+# How long past its timeout we wait for Neo4j's own answer before giving up on the work
+# ourselves. Neo4j checks transaction timeouts only every couple of seconds, so a read
+# could otherwise run well past a short timeout; a write keeps the full grace, so that a
+# commit already under way is never answered "nothing was written" while it lands.
+GRACE_S = 5.0
 SCHEMA = cypher.names("schema")
 # A schema file is named `NN_<index or constraint name>`, so the names come from the files.
 SCHEMA_NAMES = [name.removeprefix("schema/").split("_", 1)[1] for name in SCHEMA]
@@ -142,8 +148,9 @@ class Store:
         self.driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri,
             auth=auth,
-            connection_timeout=2.0,
-            connection_acquisition_timeout=settings.query_timeout_s,
+            connection_timeout=CONNECT_TIMEOUT_S,
+            # Opening a connection needs its own time however short the query timeout is.
+            connection_acquisition_timeout=max(settings.query_timeout_s, CONNECT_TIMEOUT_S),
             max_connection_pool_size=64,
             notifications_min_severity="OFF",
         )
@@ -274,7 +281,9 @@ class Store:
         down = asyncio.ensure_future(self._gone.wait())
         try:
             done, _ = await asyncio.wait(
-                {task, down}, timeout=timeout + 5, return_when=asyncio.FIRST_COMPLETED
+                {task, down},
+                timeout=timeout + grace(mode, timeout),
+                return_when=asyncio.FIRST_COMPLETED,
             )
         finally:
             down.cancel()
@@ -295,6 +304,10 @@ class Store:
             raise packing_error(error) from error
 
 
+def grace(mode: str, timeout: float) -> float:
+    return GRACE_S if mode == "write" else min(GRACE_S, timeout)
+
+
 def too_large(error: Neo4jError) -> str:
     return (
         f"Neo4j refused the transaction more memory ({error.message}); the transaction was "
@@ -305,10 +318,10 @@ def too_large(error: Neo4jError) -> str:
 def _timed_out(mode: str, timeout: float) -> str:
     if mode == "write":
         return (
-            f"The write did not finish within {timeout:.0f} s and was rolled back: nothing was "
+            f"The write did not finish within {timeout:g} s and was rolled back: nothing was "
             "written. Send it in smaller parts, or raise PROVGRAPH_WRITE_TIMEOUT."
         )
     return (
-        f"The query did not finish within {timeout:.0f} s; narrow it (smaller depth or limit) "
+        f"The query did not finish within {timeout:g} s; narrow it (smaller depth or limit) "
         "and try again."
     )

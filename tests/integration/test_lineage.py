@@ -384,13 +384,14 @@ def test_explore_depth_rules(client: httpx.Client) -> None:
 def test_a_query_past_its_timeout_answers_504_and_the_server_keeps_serving(
     client: httpx.Client, test_settings: Settings
 ) -> None:
-    # 1500 chained runs: 3000 hops downstream, seconds of work. Neo4j checks transaction
-    # timeouts every couple of seconds, so the query must outlast that, not just 50 ms.
+    # 1500 chained runs: 3000 hops downstream, about a second of work (one statement; the
+    # answer has 3003 nodes). Neo4j checks transaction timeouts only every couple of seconds;
+    # a read is given up by the service itself at twice its timeout, which this one passes.
     records = [run_record(i, [f"d{i - 1}"], [f"d{i}"]) for i in range(1, 1501)]
     batch = client.post("/model_run/register_batch", json={"records": records})
     assert batch.status_code == 200 and batch.json()["status"]["success"], batch.text[:500]
     # The timeout is a setting, never an API parameter.
-    hasty = test_settings.model_copy(update={"query_timeout_s": 0.05, "max_depth": 5000})
+    hasty = test_settings.model_copy(update={"query_timeout_s": 0.02, "max_depth": 5000})
     with ServedApp(hasty) as app, httpx.Client(base_url=app.url, timeout=60) as impatient:
         started = time.monotonic()
         response = impatient.get("/lineage", params={"id": "d0", "depth": 3000})
