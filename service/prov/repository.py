@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -13,7 +14,7 @@ from graph_model import Edge, Node, ProvGraph
 from prov_export.ids import BLANK_ID_PREFIX
 from prov_export.names import derived_prefix, id_schemes, scheme_namespaces
 from prov_export.values import decode_attributes
-from service.store import fetch
+from service.store import fetch, fetch_value
 
 
 def _edge(row: dict[str, Any]) -> Edge:
@@ -96,11 +97,35 @@ async def lineage_graph(
 async def node_page(tx: AsyncManagedTransaction, after: str, limit: int) -> ProvGraph:
     """Up to `limit` nodes with ids after `after`, in id order, and the relations leaving
     them: every edge appears in exactly one page, the page of its source."""
-    nodes = [_node(row) for row in await fetch(tx, "prov/node_page", after=after, limit=limit)]
-    edges = [
-        _edge(row) for row in await fetch(tx, "prov/outgoing_edges", ids=[n.id for n in nodes])
-    ]
-    return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
+    page = sorted(
+        await fetch_value(tx, "prov/graph_page", after=after, limit=limit), key=itemgetter(0)
+    )  # in id order already, as a rule
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for node_id, classes, kind, label, attrs, start, end, bundle, relations in page:
+        nodes[node_id] = Node(
+            node_id,
+            tuple(sorted(classes)),
+            kind=kind,
+            label=label,
+            start_time=start,
+            end_time=end,
+            attributes=decode_attributes(attrs),
+            bundle=bundle,
+        )
+        edges += [
+            Edge(
+                edge_type,
+                node_id,
+                target,
+                key=key,
+                relation_id=relation_id,
+                attributes=decode_attributes(edge_attrs),
+                bundle=edge_bundle,
+            )
+            for edge_type, target, key, relation_id, edge_attrs, edge_bundle in relations
+        ]
+    return ProvGraph(nodes=nodes, edges=edges)
 
 
 @dataclass
