@@ -141,7 +141,7 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
     every namespace its names can be under (PROV-N declares them all up front).
 
     Those are the records' declared namespaces, the namespace of blank ids, and (with
-    `with_schemes`, which only PROV-N needs: it costs a pass over the id index) one
+    `with_schemes`, which only PROV-N needs: it reads the ids that start with a letter) one
     namespace per URI scheme of the absolute ids and of the declared namespaces, under
     which an IRI no declared namespace holds is written."""
     notes = GraphNotes()
@@ -154,7 +154,7 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
         notes.dangling.extend(_loads(row["dangling"], []))
     schemes: set[str] = set()
     if with_schemes:
-        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE)
+        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE, first="A", beyond="{")
         schemes = {f"{row['scheme']}:" for row in rows} | id_schemes(notes.namespaces.values())
     if BLANK_ID_PREFIX not in notes.namespaces.values():
         blank = "blank" if "blank" not in notes.namespaces else derived_prefix(BLANK_ID_PREFIX)
@@ -163,5 +163,6 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
     return notes
 
 
-# An id that is an absolute IRI (`prov_export.ids.is_absolute_iri`), as a Cypher regex.
+# An id that is an absolute IRI (`prov_export.ids.is_absolute_iri`), as a Cypher regex; it
+# starts with a letter, so `id_schemes` reads only the ids from "A" to "{" (before "{": "z").
 ABSOLUTE = "[A-Za-z][A-Za-z0-9+.\\-]*:.*"
