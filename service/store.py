@@ -68,6 +68,14 @@ async def fetch(tx: AsyncManagedTransaction, statement: str, **params: Any) -> l
     return [record.data() async for record in result]
 
 
+async def fetch_value(tx: AsyncManagedTransaction, statement: str, **params: Any) -> Any:
+    """The one value of a statement that returns one row of one column (a page as a list),
+    as the driver decodes it: no per-row dict, no copy of nested lists."""
+    result = await tx.run(cypher.load(statement), **params)
+    record = await result.single(strict=True)
+    return record[0]
+
+
 def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
 

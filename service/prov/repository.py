@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -13,7 +14,7 @@ from graph_model import Edge, Node, ProvGraph
 from prov_export.ids import BLANK_ID_PREFIX
 from prov_export.names import derived_prefix, id_schemes, scheme_namespaces
 from prov_export.values import decode_attributes
-from service.store import fetch
+from service.store import fetch, fetch_value
 
 
 def _edge(row: dict[str, Any]) -> Edge:
@@ -96,11 +97,35 @@ async def lineage_graph(
 async def node_page(tx: AsyncManagedTransaction, after: str, limit: int) -> ProvGraph:
     """Up to `limit` nodes with ids after `after`, in id order, and the relations leaving
     them: every edge appears in exactly one page, the page of its source."""
-    nodes = [_node(row) for row in await fetch(tx, "prov/node_page", after=after, limit=limit)]
-    edges = [
-        _edge(row) for row in await fetch(tx, "prov/outgoing_edges", ids=[n.id for n in nodes])
-    ]
-    return ProvGraph(nodes={node.id: node for node in nodes}, edges=edges)
+    page = sorted(
+        await fetch_value(tx, "prov/graph_page", after=after, limit=limit), key=itemgetter(0)
+    )  # in id order already, as a rule
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for node_id, classes, kind, label, attrs, start, end, bundle, relations in page:
+        nodes[node_id] = Node(
+            node_id,
+            tuple(sorted(classes)),
+            kind=kind,
+            label=label,
+            start_time=start,
+            end_time=end,
+            attributes=decode_attributes(attrs),
+            bundle=bundle,
+        )
+        edges += [
+            Edge(
+                edge_type,
+                node_id,
+                target,
+                key=key,
+                relation_id=relation_id,
+                attributes=decode_attributes(edge_attrs),
+                bundle=edge_bundle,
+            )
+            for edge_type, target, key, relation_id, edge_attrs, edge_bundle in relations
+        ]
+    return ProvGraph(nodes=nodes, edges=edges)
 
 
 @dataclass
@@ -116,7 +141,7 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
     every namespace its names can be under (PROV-N declares them all up front).
 
     Those are the records' declared namespaces, the namespace of blank ids, and (with
-    `with_schemes`, which only PROV-N needs: it costs a pass over the id index) one
+    `with_schemes`, which only PROV-N needs: it reads the ids that start with a letter) one
     namespace per URI scheme of the absolute ids and of the declared namespaces, under
     which an IRI no declared namespace holds is written."""
     notes = GraphNotes()
@@ -129,7 +154,7 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
         notes.dangling.extend(_loads(row["dangling"], []))
     schemes: set[str] = set()
     if with_schemes:
-        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE)
+        rows = await fetch(tx, "prov/id_schemes", absolute=ABSOLUTE, first="A", beyond="{")
         schemes = {f"{row['scheme']}:" for row in rows} | id_schemes(notes.namespaces.values())
     if BLANK_ID_PREFIX not in notes.namespaces.values():
         blank = "blank" if "blank" not in notes.namespaces else derived_prefix(BLANK_ID_PREFIX)
@@ -138,5 +163,6 @@ async def all_notes(tx: AsyncManagedTransaction, with_schemes: bool = True) -> G
     return notes
 
 
-# An id that is an absolute IRI (`prov_export.ids.is_absolute_iri`), as a Cypher regex.
+# An id that is an absolute IRI (`prov_export.ids.is_absolute_iri`), as a Cypher regex; it
+# starts with a letter, so `id_schemes` reads only the ids from "A" to "{" (before "{": "z").
 ABSOLUTE = "[A-Za-z][A-Za-z0-9+.\\-]*:.*"
