@@ -147,7 +147,9 @@ class NodeWrite:
     id: str
     assertions: list[tuple[str, Node]]  # (record id, the node as that record gives it)
 
-    def row(self, i: int) -> dict[str, Any]:
+    def row(self, i: int, lock: bool = False) -> dict[str, Any]:
+        """`lock`: write the node (so lock it) even when it was there and this changes
+        nothing (see `GraphRows.of`)."""
         nodes = [node for _, node in self.assertions]
         said = [encode_attributes(node.attributes) for node in nodes]
         attributes: list[Any] = []
@@ -158,6 +160,7 @@ class NodeWrite:
         return {
             "i": i,
             "id": self.id,
+            "lock": lock,
             "classes": sorted({cls for node in nodes for cls in node.classes}),
             "kind": next((node.kind for node in nodes if node.kind), None),
             "label": next((node.label for node in nodes if node.label), None),
@@ -236,9 +239,20 @@ class GraphRows:
 
     @classmethod
     def of(cls, records: list[RecordToWrite]) -> GraphRows:
-        """409 when two of the records give one id two meanings."""
+        """409 when two of the records give one id two meanings.
+
+        merge_nodes writes (and so locks until the commit) a node that was there only when
+        this write changes it, or when it is the source of a relation that may be looked up
+        (`write_graphs`: all but those keyed by a record written here): every writer of a
+        relation locks its source before looking for it, so two cannot both miss it and
+        create it twice, nor both generate one entity. The others, a modeller or a template
+        that every run names, are left unlocked: concurrent runs no longer queue on them."""
         writes = node_writes(records)
-        return cls(writes, [w.row(i) for i, w in enumerate(writes)], edge_rows(records))
+        own_keys = {record.id for record in records}
+        edges = edge_rows(records)
+        sources = {edge["source"] for edge in edges if edge["key"] not in own_keys}
+        nodes = [write.row(i, lock=write.id in sources) for i, write in enumerate(writes)]
+        return cls(writes, nodes, edges)
 
 
 async def write_graphs(
