@@ -93,8 +93,41 @@ def provn_text(graph: ProvGraph, policy: IdPolicy) -> str:
 
 
 def provjson_text(graph: ProvGraph, policy: IdPolicy) -> str:
-    """The PROV-JSON document of a graph held in memory."""
-    return "".join(serialise_chunks([graph], "json", policy))
+    """The PROV-JSON document of a graph held in memory, the same document as
+    `serialise_chunks` writes for it as one chunk, without spools: every register answer
+    carries one, a few dozen records."""
+    writer = ProvJsonWriter(PrefixTable(policy, graph.namespaces))
+    undeclared = [note for note in graph.dangling if note["t"] == "undeclared"]
+    others = [note for note in graph.dangling if note["t"] != "undeclared"]
+    notes = Notes.decode(undeclared + others)
+    # (bundle, section) -> JSON key -> each record's content under that key, in order met
+    sections: dict[tuple[str | None, str], dict[str, list[str]]] = {(None, STREAMED_SECTION): {}}
+    bundles: dict[str, None] = dict.fromkeys(notes.bundles)
+    anonymous = 0
+    for statement in statements(graph, notes):
+        if statement.bundle is not None:
+            bundles.setdefault(statement.bundle, None)
+        key = writer.key(statement)
+        if key is None:  # unidentified relations are numbered, as serialise_chunks does
+            anonymous += 1
+            key_json = f'"_:id{anonymous}"'
+        else:
+            key_json = dumps(key)
+        group = sections.setdefault((statement.bundle, statement.keyword), {})
+        group.setdefault(key_json, []).append(dumps(writer.content(statement)))
+
+    def members(bundle: str | None) -> str:
+        return ",".join(
+            f"{dumps(section)}:{{{','.join(_members(records))}}}"
+            for (where, section), records in sections.items()
+            if where == bundle
+        )
+
+    text = "{" + members(None)
+    if bundles:
+        inner = ",".join(f"{dumps(writer.node(b))}:{{{members(b)}}}" for b in bundles)
+        text += f',"bundle":{{{inner}}}'
+    return text + f',"prefix":{dumps(writer.table.declared)}}}\n'
 
 
 def namespaces_in_use(graph: ProvGraph, policy: IdPolicy) -> dict[str, str]:

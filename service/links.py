@@ -14,6 +14,7 @@ used. PROV ids never depend on any of this (they sit under `PROVGRAPH_BASE_URL`)
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Mapping
@@ -26,7 +27,8 @@ _HOST = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?$")
 _SCHEMES = ("http", "https")
 
 
-def trusted_networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+@functools.cache  # one setting per process, read on every request that writes a link
+def trusted_networks(setting: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """`PROVGRAPH_TRUSTED_PROXIES`: comma-separated addresses or networks (CIDR)."""
     networks = []
     for entry in setting.split(","):
@@ -37,7 +39,7 @@ def trusted_networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv
             except ValueError as error:
                 message = f"PROVGRAPH_TRUSTED_PROXIES: {entry!r} is not an address"
                 raise ValueError(message) from error
-    return networks
+    return tuple(networks)
 
 
 def is_trusted(client_host: str | None, setting: str) -> bool:

@@ -1,6 +1,8 @@
 // Which relations of a write are there already (both their nodes existed before this
-// transaction), with the records asserting them, by the rows' `i`. Both
-// nodes are locked since merge_nodes (a new ASSERTS relationship locks them), so no other
+// transaction), with the records asserting them, by the rows' `i`. The source node is
+// locked since merge_nodes (it writes the source of every relation that may be looked up,
+// which takes the node's write lock until the commit; creating an ASSERTS relationship alone
+// would not: a second transaction creating one to the same node does not wait), so no other
 // writer adds or changes the relation before records/set_edge_records.
 // A relation is the same relation when type, endpoints and key agree. It is looked for with
 // a pattern comprehension, which always expands from the bound `a`: an OPTIONAL MATCH here

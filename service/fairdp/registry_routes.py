@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, create_model
 
 from service.auth import ANONYMOUS, TokensDep, WriterDep
-from service.deps import StoreDep, get_settings
+from service.deps import StoreDep, settings_of
 from service.errors import BadRequest, NotFound
 from service.fairdp import refs, registry
 from service.fairdp.models import Page, UserView
@@ -36,10 +36,10 @@ def root_of(request: Request) -> str:
     # Clients follow `url` back to this server: links sit under the public base
     # (service/links.py), which no header from an untrusted address can change; the
     # graph's ids never depend on it (service/fairdp/refs.py).
-    return public_base(request, get_settings(request))
+    return public_base(request, settings_of(request))
 
 
-def users_of(tokens: TokensDep) -> set[str]:
+async def users_of(tokens: TokensDep) -> set[str]:
     """Who the registry knows: every configured caller, the seeded `admin`, `anonymous`."""
     return {token.name for token in tokens.tokens} | {registry.ADMIN, ANONYMOUS}
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from service.auth import WriterDep
-from service.deps import SettingsDep, StoreDep, get_settings
+from service.deps import SettingsDep, StoreDep, settings_of
 from service.errors import BadRequest
 from service.export import id_policy
 from service.fairdp import refs, rocrate, service
@@ -26,7 +26,7 @@ Seq = Annotated[int, Path(ge=1, le=INT64_MAX, description="the code run's intege
 def _root(request: Request) -> str:
     # FAIR-DP clients follow `url` back to this server: links sit under the public base
     # (service/links.py), which no request header from an untrusted address can change.
-    return public_base(request, get_settings(request))
+    return public_base(request, settings_of(request))
 
 
 def code_run_view(request: Request, stored: StoredRecord) -> CodeRunView:

@@ -65,8 +65,9 @@ LINKS = {
 
 def _references(run: CodeRunIn) -> list[tuple[tuple[str | int, ...], str, str]]:
     found: list[tuple[tuple[str | int, ...], str, str]] = []
+    fields = run.model_dump(by_alias=True)
     for name, target in LINKS.items():
-        value = run.model_dump(by_alias=True)[name]
+        value = fields[name]
         for i, one in enumerate(value if isinstance(value, list) else [value]):
             if one is not None:
                 found.append(((name, i) if isinstance(value, list) else (name,), one, target))

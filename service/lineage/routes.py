@@ -26,7 +26,7 @@ def node_id(request: Request, value: str) -> str:
     return to_node(value, str(request.base_url).rstrip("/"))
 
 
-def starting_node(
+async def starting_node(
     request: Request,
     starting_id: Annotated[str, Query(description="id of the node to start from")],
 ) -> str:

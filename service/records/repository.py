@@ -131,8 +131,7 @@ async def write_new_records(
     """Create the records and write their graphs, checking PROV's rules before commit.
     `rows`: the records' rows made beforehand (`GraphRows.of`), off the event loop for a big
     batch, and once however often the transaction is retried."""
-    await fetch_chunked(tx, "records/create_records", "records", [r.properties() for r in records])
-    await write_graphs(tx, records, rows)
+    await write_graphs(tx, records, rows, create=True)
 
 
 # The records whose generations PROV's unique generation holds for (imported documents may
@@ -148,7 +147,9 @@ class NodeWrite:
     id: str
     assertions: list[tuple[str, Node]]  # (record id, the node as that record gives it)
 
-    def row(self, i: int) -> dict[str, Any]:
+    def row(self, i: int, lock: bool = False) -> dict[str, Any]:
+        """`lock`: write the node (so lock it) even when it was there and this changes
+        nothing (see `GraphRows.of`)."""
         nodes = [node for _, node in self.assertions]
         said = [encode_attributes(node.attributes) for node in nodes]
         attributes: list[Any] = []
@@ -159,6 +160,7 @@ class NodeWrite:
         return {
             "i": i,
             "id": self.id,
+            "lock": lock,
             "classes": sorted({cls for node in nodes for cls in node.classes}),
             "kind": next((node.kind for node in nodes if node.kind), None),
             "label": next((node.label for node in nodes if node.label), None),
@@ -237,24 +239,38 @@ class GraphRows:
 
     @classmethod
     def of(cls, records: list[RecordToWrite]) -> GraphRows:
-        """409 when two of the records give one id two meanings."""
+        """409 when two of the records give one id two meanings.
+
+        merge_nodes writes (and so locks until the commit) a node that was there only when
+        this write changes it, or when it is the source of a relation that may be looked up
+        (`write_graphs`: all but those keyed by a record written here): every writer of a
+        relation locks its source before looking for it, so two cannot both miss it and
+        create it twice, nor both generate one entity. The others, a modeller or a template
+        that every run names, are left unlocked: concurrent runs no longer queue on them."""
         writes = node_writes(records)
-        return cls(writes, [w.row(i) for i, w in enumerate(writes)], edge_rows(records))
+        own_keys = {record.id for record in records}
+        edges = edge_rows(records)
+        sources = {edge["source"] for edge in edges if edge["key"] not in own_keys}
+        nodes = [write.row(i, lock=write.id in sources) for i, write in enumerate(writes)]
+        return cls(writes, nodes, edges)
 
 
 async def write_graphs(
-    tx: AsyncManagedTransaction, records: list[RecordToWrite], rows: GraphRows | None = None
+    tx: AsyncManagedTransaction,
+    records: list[RecordToWrite],
+    rows: GraphRows | None = None,
+    create: bool = False,
 ) -> None:
-    """Write the records' graphs. A relation is looked for only when both its nodes were
-    there before this transaction: a node this transaction created has no relations but
-    the ones it creates (no other transaction sees it before commit), so the others are
-    plain CREATEs, as a bare driver would write them."""
+    """Write the records' graphs (with `create`, the Record nodes first). A relation is
+    looked for only when both its nodes were there before this transaction: a node this
+    transaction created has no relations but the ones it creates (no other transaction sees
+    it before commit), so the others are plain CREATEs, as a bare driver would write them."""
     rows = rows or GraphRows.of(records)
     writes, nodes, edges = rows.writes, rows.nodes, rows.edges
+    new_records = [record.properties() for record in records] if create else []
     # What the nodes that existed already were, paired with the rows that met them.
     existing = [
-        (nodes[before["i"]], before)
-        for before in await fetch_chunked(tx, "records/merge_nodes", "nodes", nodes)
+        (nodes[before["i"]], before) for before in await _merge_nodes(tx, new_records, nodes)
     ]
     await _check_kinds(tx, writes, existing)
     await _merge_attributes(tx, existing)
@@ -270,6 +286,20 @@ async def write_graphs(
     new_edges = [edge for edge in edges if edge["i"] not in taken]
     await fetch_chunked(tx, "records/create_edges", "edges", new_edges)
     await check_unique_generation(tx, records, edges, created)
+
+
+async def _merge_nodes(
+    tx: AsyncManagedTransaction, records: list[dict[str, Any]], nodes: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """records/merge_nodes, CHUNK_ROWS nodes a call; the first call creates the Record
+    nodes too (one statement fewer per registration), also when there is no node."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, max(len(nodes), 1 if records else 0), CHUNK_ROWS):
+        chunk = nodes[start : start + CHUNK_ROWS]
+        found += await fetch(
+            tx, "records/merge_nodes", records=records if start == 0 else [], nodes=chunk
+        )
+    return found
 
 
 async def _add_records_to_existing_edges(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from prov.identifier import Namespace, QualifiedName
 from prov.model import ProvActivity, ProvAssociation, ProvDocument, ProvRecord
 from prov.tests import examples
 
+import cypher
 from prov_export.document import documents_equal
 from prov_export.formats import FORMATS, get_format
 from tests import prov_documents
@@ -238,6 +240,33 @@ def test_a_node_several_documents_declare_holds_what_each_said(client: httpx.Cli
     [shared] = [r for r in graph.get_records() if r.identifier == QualifiedName(EX, "shared")]
     said = [value for name, value in shared.attributes if name.localpart == "said"]
     assert sorted(said) == ["first", "second"]
+
+
+def test_one_relation_from_concurrent_documents_between_nodes_there_is_written_once(
+    client: httpx.Client, db: Driver
+) -> None:
+    # Both entities are there before, so each write looks the relation up before creating it;
+    # merge_nodes locks the relation's source for that, so no two writers both miss it.
+    def derivation(n: int) -> dict[str, Any]:
+        return {
+            "prefix": {"ex": "http://example.org/"},
+            "entity": {"ex:early": {}, "ex:late": {}, f"ex:only-{n}": {}},
+            "wasDerivedFrom": {
+                "_:id1": {"prov:generatedEntity": "ex:late", "prov:usedEntity": "ex:early"}
+            },
+        }
+
+    assert client.post("/prov", json=derivation(0)).status_code == 201
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: client.post("/prov", json=derivation(n)), range(1, 17)))
+    assert [answer.status_code for answer in answers] == [201] * 16
+    rows, _, _ = db.execute_query(
+        cypher.load("testing/edge_records"),
+        source="http://example.org/late",
+        target="http://example.org/early",
+    )
+    assert len(rows) == 1
+    assert len(rows[0]["records"]) == 17
 
 
 def test_anonymous_relation_ids_belong_to_their_document(client: httpx.Client, db: Driver) -> None:

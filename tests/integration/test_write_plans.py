@@ -12,10 +12,10 @@ from neo4j import Driver
 import cypher
 
 # The statements a batch sends with a row per node or relation. Not here: merge_nodes, which
-# reads each node's state before the write in the statement that MERGEs it (an Eager the
-# planner adds for any read after a MERGE of the same label); the one-row statements.
+# returns rows from a writing statement (Neo4j 5.26 puts an Eager before the results of any
+# such statement) and reads each node's state in the statement that MERGEs it (more Eagers);
+# the one-row statements.
 WRITES = [
-    "records/create_records",
     "records/existing_edges",
     "records/set_edge_records",
     "records/create_edges",

@@ -8,6 +8,7 @@ import pytest
 from graph_model import ACTIVITY, AGENT, ENTITY, Edge, Node, ProvGraph, Relation
 from service.errors import Conflict
 from service.records.repository import (
+    GraphRows,
     RecordToWrite,
     check_unique_generation,
     edge_rows,
@@ -92,3 +93,25 @@ def test_a_new_entity_generated_twice_in_one_batch_conflicts_without_neo4j() -> 
 
 def test_imported_documents_may_generate_a_new_entity_twice() -> None:
     check_new([generating("d1", "prov_document", "a1"), generating("d2", "prov_document", "a2")])
+
+
+def test_only_sources_of_relations_that_may_be_looked_up_are_locked() -> None:
+    # A run's output is the source of its generation: locked, so two writers cannot both
+    # generate it. The modeller, source only of a relation keyed by the run itself, and the
+    # input, a target, are written only if the run changes them (merge_nodes).
+    run = record(
+        "run-1",
+        Node("run-1", (ACTIVITY,)),
+        Node("in", (ENTITY,)),
+        Node("out", (ENTITY,)),
+        Node("modeller", (AGENT,)),
+        Node("org", (AGENT,)),
+        edges=(
+            Edge(Relation.USED, "run-1", "in"),
+            Edge(Relation.WAS_GENERATED_BY, "out", "run-1"),
+            Edge(Relation.ACTED_ON_BEHALF_OF, "modeller", "org", key="run-1"),
+        ),
+    )
+    rows = GraphRows.of([run])
+    locked = {row["id"] for row in rows.nodes if row["lock"]}
+    assert locked == {"run-1", "out"}

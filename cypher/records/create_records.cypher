@@ -1,4 +1,0 @@
-// One Record node per registered record; a re-sent id or idempotency key fails the unique constraint.
-UNWIND $records AS record
-CREATE (r:Record)
-SET r = record
