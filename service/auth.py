@@ -165,7 +165,7 @@ token_scheme = APIKeyHeader(
 )
 
 
-def get_tokens(request: Request) -> TokenTable:
+async def get_tokens(request: Request) -> TokenTable:
     tokens: TokenTable = request.app.state.tokens
     return tokens
 
@@ -173,7 +173,7 @@ def get_tokens(request: Request) -> TokenTable:
 TokensDep = Annotated[TokenTable, Depends(get_tokens)]
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     tokens: TokensDep,
     _bearer: Annotated[Any, Depends(bearer_scheme)],
@@ -209,7 +209,9 @@ def known_caller(request: Request, tokens: TokenTable) -> Token | None:
 
 
 def require(role: Role) -> Any:
-    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticate)]) -> Caller:
+    async def dependency(
+        request: Request, caller: Annotated[Caller, Depends(authenticate)]
+    ) -> Caller:
         if caller.role < role and not request.headers.get("authorization"):
             # An anonymous reader (PROVGRAPH_ANONYMOUS_READ) is asked for a token.
             raise Unauthorized(f"This needs the {role.name} role: send a token.")

@@ -9,7 +9,9 @@ from service.store import Store
 from service.validation import MAX_IDEMPOTENCY_KEY
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    # `async def`, as every dependency that only reads the app's state: FastAPI runs a
+    # plain `def` dependency in its thread pool, a thread hop per request.
     store: Store = request.app.state.store
     return store
 
