@@ -426,7 +426,7 @@ def test_whole_graph_streams_and_parses_back(client: httpx.Client, db: Driver) -
     assert imported
 
 
-def test_whole_graph_in_a_format_that_does_not_stream(client: httpx.Client) -> None:
+def test_whole_graph_as_turtle_written_page_by_page(client: httpx.Client) -> None:
     register_model_run(client, 1)
     register_model_run(client, 2)
     response = client.get("/prov", params={"scope": "all", "format": "ttl"})
