@@ -80,14 +80,29 @@ def is_timeout(error: Neo4jError) -> bool:
     return "TransactionTimedOut" in (error.code or "")
 
 
-def neo4j_error(error: Neo4jError, mode: str, timeout: float) -> ProvgraphError:
+# A transaction Neo4j terminated: at its timeout, by an operator, or at shutdown. Met while
+# taking a lock it is LockClientStopped; the driver reports both codes as client errors.
+TERMINATED = ("Transaction.Terminated", "Transaction.LockClientStopped")
+
+
+def is_terminated(error: Neo4jError) -> bool:
+    return (error.code or "").endswith(TERMINATED)
+
+
+def neo4j_error(
+    error: Neo4jError, mode: str, timeout: float, elapsed: float = 0.0
+) -> ProvgraphError:
     """The one mapping of what Neo4j refuses to what the caller is told. Validation keeps
-    the inputs behind these from coming this far; this keeps any that do from being 500s."""
+    the inputs behind these from coming this far; this keeps any that do from being 500s.
+    `elapsed`: how long the work ran, which tells a transaction terminated at its timeout
+    from one terminated for another reason (never the caller's fault: 503)."""
     message = error.message or str(error)
     if isinstance(error, ConstraintError):
         return AlreadyExists(f"already registered: {message}")
-    if is_timeout(error):
+    if is_timeout(error) or (is_terminated(error) and elapsed >= timeout):
         return QueryTimeout(_timed_out(mode, timeout))
+    if is_terminated(error):
+        return Unavailable(f"Neo4j ended the transaction ({message}); try again shortly.")
     if is_out_of_memory(error):
         return TransactionTooLarge(too_large(error))
     if "too large to index" in message:
@@ -285,6 +300,7 @@ class Store:
             finally:
                 NEO4J_QUERY.labels(mode, outcome).observe(time.perf_counter() - started)
 
+        began = time.monotonic()
         task = asyncio.ensure_future(in_session())
         down = asyncio.ensure_future(self._gone.wait())
         try:
@@ -307,7 +323,7 @@ class Store:
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise Unavailable(f"Neo4j is unreachable ({error}); try again shortly.") from error
         except Neo4jError as error:
-            raise neo4j_error(error, mode, timeout) from error
+            raise neo4j_error(error, mode, timeout, time.monotonic() - began) from error
         except (UnicodeEncodeError, OverflowError) as error:
             raise packing_error(error) from error
 
