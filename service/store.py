@@ -46,6 +46,9 @@ Work = Callable[..., Awaitable[T]]
 PING_INTERVAL_S = 0.5
 CONNECT_TIMEOUT_S = 2.0
 GONE_AFTER = 3  # unanswered ping bounds before running work is given up (see Store.__init__)
+# A ping is watched in slices of this length; its silence is counted in slices, not in wall
+# time (see `Store._ping_within_bound`).
+PING_SLICE_S = 0.25
 # How long past its timeout we wait for Neo4j's own answer before giving up on the work
 # ourselves. Neo4j checks transaction timeouts only every couple of seconds, so a read
 # could otherwise run well past a short timeout; a write keeps the full grace, so that a
@@ -160,6 +163,7 @@ class Store:
         # slow under load so never loses a write that was about to commit.
         self._gone = asyncio.Event()
         self._silent_since: float | None = None
+        self._answers = 0  # units of work Neo4j answered (any outcome): a sign of life
         self._monitor: asyncio.Task[None] | None = None
 
     async def open(self, wait_s: float = 30.0) -> None:
@@ -201,7 +205,7 @@ class Store:
         When it answers after being away (at start-up, after a restart, which may be an
         upgrade) read its version too."""
         try:
-            await asyncio.wait_for(self._ping(), self.settings.unavailable_after_s)
+            await self._ping_within_bound()
             if not self.schema_applied:
                 await asyncio.wait_for(self._apply_schema(), 60)
         except (TimeoutError, DriverError, Neo4jError, OSError) as error:
@@ -225,6 +229,29 @@ class Store:
         self._silent_since = None
         self._gone.clear()
         return True
+
+    async def _ping_within_bound(self) -> None:
+        """Ping, and raise TimeoutError once Neo4j has been silent for the unavailability bound.
+        Silence is counted in slices the event loop was free to watch, not in wall time: a
+        loop held up by this process's own work (a big batch being parsed) is no sign of
+        Neo4j's. An answer to any other unit of work meanwhile shows Neo4j is slow, not gone,
+        so the count starts again. A frozen Neo4j answers nothing and is caught at the bound."""
+        bound = self.settings.unavailable_after_s
+        ping = asyncio.ensure_future(self._ping())
+        silent, answers = 0.0, self._answers
+        try:
+            while True:
+                done, _ = await asyncio.wait({ping}, timeout=PING_SLICE_S)
+                if done:
+                    return ping.result()
+                if self._answers != answers:
+                    silent, answers = 0.0, self._answers
+                else:
+                    silent += PING_SLICE_S
+                if silent >= bound:
+                    raise TimeoutError(f"no answer to a ping for {silent:.1f} s")
+        finally:
+            ping.cancel()
 
     async def _ping(self) -> None:
         assert self.driver is not None
@@ -295,8 +322,11 @@ class Store:
                         result = await session.execute_read(unit)
                     else:
                         result = await session.execute_write(unit)
-                outcome = "ok"
+                outcome, self._answers = "ok", self._answers + 1
                 return result
+            except Neo4jError:
+                self._answers += 1  # an error from Neo4j is an answer too
+                raise
             finally:
                 NEO4J_QUERY.labels(mode, outcome).observe(time.perf_counter() - started)
 

@@ -136,15 +136,10 @@ def db(neo4j_server: Neo4jUnderTest) -> Iterator[Driver]:
 
 @pytest.fixture(scope="session")
 def test_settings(neo4j_server: Neo4jUnderTest) -> Settings:
-    # The shared test Neo4j is driven hard (10,000-run batches, 16 concurrent writers) on a
-    # shared machine; a ping that waits behind such a write is not an outage. The monitor's
-    # own bound (PROVGRAPH_UNAVAILABLE_AFTER, 2 s) and its 503s are tested with settings of
-    # their own (test_local_neo4j, test_faults, test_supervision, test_crash).
     return Settings(
         neo4j_uri=neo4j_server.uri,
         neo4j_user=neo4j_server.user,
         neo4j_password=neo4j_server.password,
-        unavailable_after_s=10.0,
     )
 
 
