@@ -38,6 +38,7 @@ from rich.console import Console
 import cypher
 from service.ops.progress import progress_bar
 from service.settings import Settings
+from service.store import Rows
 
 FORMAT = "provgraph-dump"
 VERSION = 1
@@ -406,7 +407,7 @@ RESTORE_STATEMENTS = {
 
 
 def _create(tx: ManagedTransaction, statement: str, rows: list[dict[str, Any]]) -> int:
-    row = tx.run(cypher.load(statement), rows=rows).single()
+    row = tx.run(cypher.load(statement), rows=Rows(rows)).single()
     return int(row["created"]) if row else 0
 
 
