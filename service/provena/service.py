@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
@@ -65,66 +67,88 @@ async def register_model_run(
     return record_info(store.settings, run_id, record, graph), True
 
 
+@dataclass
+class Chunk:
+    """Up to BATCH_CHUNK records of a batch, mapped: the ones to write (with their index in
+    the batch) and their rows, and why the others have no graph (422 detail)."""
+
+    writable: list[tuple[int, RecordToWrite]]
+    rows: GraphRows | None
+    failed: dict[int, Any]
+
+
 async def register_batch(
     store: Store, records: list[ModelRunRecord], caller: str
 ) -> list[BatchItemResult]:
     """Chunks of records, one transaction each; a chunk that fails is retried record by
     record, so every record gets its own result and a bad one does not sink the others.
-    The mapping and each chunk's rows are made in a worker thread: on the event loop they
-    would hold up every other request, the availability pings too, for as long as they take."""
-    prepared = await asyncio.to_thread(_prepare_batch, records, caller)
-
-    results: dict[int, BatchItemResult] = {
-        index: BatchItemResult(index=index, success=False, detail=detail)
-        for index, _, to_write, detail in prepared
-        if to_write is None
-    }
-    writable = [(index, record, to_write) for index, record, to_write, _ in prepared if to_write]
-    for start in range(0, len(writable), BATCH_CHUNK):
-        chunk = writable[start : start + BATCH_CHUNK]
-        chunk_records = [w for _, _, w in chunk]
-        try:
-            rows = await asyncio.to_thread(GraphRows.of, chunk_records)
-            await store.write(repository.write_new_records, chunk_records, rows)
-            written = chunk
-        except TransactionTooLarge as error:
-            # Only under memory pressure from other transactions: a chunk is far below the
-            # limit of one. The chunk's records are not written; the others stand.
-            written = []
-            for index, _, _ in chunk:
-                results[index] = BatchItemResult(index=index, success=False, detail=error.detail)
-        except Conflict:
-            written = []
-            for item in chunk:
-                try:
-                    await store.write(repository.write_new_records, [item[2]])
-                    written.append(item)
-                except Conflict as error:
-                    results[item[0]] = BatchItemResult(
-                        index=item[0], success=False, detail=error.detail
-                    )
-        records_written(KIND, len(written))
-        for index, _, to_write in written:
-            results[index] = BatchItemResult(index=index, success=True, id=to_write.id)
+    A chunk is mapped (and its rows made) in a worker thread while the one before it is
+    written: on the event loop the mapping would hold up every other request, the
+    availability pings too, and taking turns would leave Neo4j idle while we map."""
+    if not records:
+        return []
+    results: dict[int, BatchItemResult] = {}
+    chunks = [
+        functools.partial(_prepare_chunk, records[start : start + BATCH_CHUNK], start, caller)
+        for start in range(0, len(records), BATCH_CHUNK)
+    ]
+    preparing = asyncio.ensure_future(asyncio.to_thread(chunks[0]))
+    try:
+        for following in range(1, len(chunks) + 1):
+            chunk = await preparing
+            if following < len(chunks):
+                preparing = asyncio.ensure_future(asyncio.to_thread(chunks[following]))
+            for index, detail in chunk.failed.items():
+                results[index] = BatchItemResult(index=index, success=False, detail=detail)
+            results.update(await _write_chunk(store, chunk))
+    finally:
+        preparing.cancel()  # done by now, unless a write failed
     return [results[index] for index in sorted(results)]
 
 
-def _prepare_batch(
-    records: list[ModelRunRecord], caller: str
-) -> list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]]:
-    """Each record's graph, or why it has none (422 detail)."""
-    prepared: list[tuple[int, ModelRunRecord, RecordToWrite | None, Any]] = []
-    for index, record in enumerate(records):
+async def _write_chunk(store: Store, chunk: Chunk) -> dict[int, BatchItemResult]:
+    """The chunk's records in one transaction; on a conflict, record by record."""
+    if not chunk.writable:
+        return {}
+    results: dict[int, BatchItemResult] = {}
+    to_write = [record for _, record in chunk.writable]
+    try:
+        await store.write(repository.write_new_records, to_write, chunk.rows)
+        written = chunk.writable
+    except TransactionTooLarge as error:
+        # Only under memory pressure from other transactions: a chunk is far below the
+        # limit of one. The chunk's records are not written; the others stand.
+        written = []
+        for index, _ in chunk.writable:
+            results[index] = BatchItemResult(index=index, success=False, detail=error.detail)
+    except Conflict:
+        written = []
+        for index, record in chunk.writable:
+            try:
+                await store.write(repository.write_new_records, [record])
+                written.append((index, record))
+            except Conflict as error:
+                results[index] = BatchItemResult(index=index, success=False, detail=error.detail)
+    records_written(KIND, len(written))
+    for index, record in written:
+        results[index] = BatchItemResult(index=index, success=True, id=record.id)
+    return results
+
+
+def _prepare_chunk(records: list[ModelRunRecord], first: int, caller: str) -> Chunk:
+    """Each record's graph, or why it has none; `first`: the first record's batch index."""
+    chunk = Chunk(writable=[], rows=None, failed={})
+    for index, record in enumerate(records, start=first):
         run_id = str(uuid4())
         try:
             graph = model_run_graph(record, run_id)
         except InvalidInput as error:
-            prepared.append((index, record, None, error.detail))
+            chunk.failed[index] = error.detail
             continue
-        prepared.append(
-            (index, record, RecordToWrite(run_id, KIND, graph, _body(record), caller), None)
-        )
-    return prepared
+        chunk.writable.append((index, RecordToWrite(run_id, KIND, graph, _body(record), caller)))
+    if chunk.writable:
+        chunk.rows = GraphRows.of([record for _, record in chunk.writable])
+    return chunk
 
 
 async def update_model_run(
