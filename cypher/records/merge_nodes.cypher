@@ -1,10 +1,12 @@
 // Upsert the PROV nodes of a write, one row per node id (the records naming one id are
-// merged into its row beforehand, so no row here meets another row's write and the plan
-// needs no Eager); `n.asserts` lists the records asserting it, each with what it says.
+// merged into its row beforehand, so no row here meets another row's write); `n.asserts`
+// lists the records asserting it, each with what it says.
 // Returns what each node that already existed was before this write (by row index `i`), so
-// conflicting kinds are caught after the node lock is held (two concurrent writers cannot
-// both miss each other); its attrs only when they differ from the row's. A node it does not
-// return was created here: it has no relations but those this transaction gives it.
+// conflicting kinds are caught; its attrs only when they differ from the row's. The plan's
+// Eagers read a node before its lock is taken, so two writers that give one kind-less node
+// two different kinds at the same moment can both pass (README: the write path). A node it
+// does not return was created here: it has no relations but those this transaction
+// gives it.
 // The write's Record nodes are created first, in the same statement (one statement fewer
 // per registration): a re-sent record id or idempotency key fails its unique constraint
 // here, before any node is touched. The count is one row whatever the records, so the nodes
