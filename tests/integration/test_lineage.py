@@ -431,7 +431,7 @@ def test_every_lineage_statement_is_index_driven_and_never_enumerates_paths(db: 
     assert {"lineage/walk", "lineage/explore", "lineage/shortest_paths"} <= set(names)
     for name in names:
         operators = plan_operators(db, name)
-        assert "NodeUniqueIndexSeek" in operators, (name, operators)
+        assert "NodeUniqueIndexSeek" in operators, f"{name}: {' '.join(operators)}"
         assert not any(op.startswith(ENUMERATING) for op in operators), (name, operators)
         assert not any(op in ("AllNodesScan", "NodeByLabelScan") for op in operators), name
         if name == "lineage/shortest_paths":
