@@ -50,7 +50,7 @@ GONE_AFTER = 3  # unanswered ping bounds before running work is given up (see St
 # time (see `Store._ping_within_bound`).
 PING_SLICE_S = 0.25
 # How long past its timeout we wait for Neo4j's own answer before giving up on the work
-# ourselves. Neo4j checks transaction timeouts only every couple of seconds, so a read
+# ourselves. Neo4j checks transaction timeouts only every so often (2 s by default), so a read
 # could otherwise run well past a short timeout; a write keeps the full grace, so that a
 # commit already under way is never answered "nothing was written" while it lands.
 GRACE_S = 5.0
