@@ -335,7 +335,8 @@ class Store:
                         result = await session.execute_read(unit)
                     else:
                         result = await session.execute_write(unit)
-                outcome, self._answers = "ok", self._answers + 1
+                outcome = "ok"
+                self._answers += 1
                 return result
             except Neo4jError:
                 self._answers += 1  # an error from Neo4j is an answer too

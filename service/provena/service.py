@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
@@ -88,16 +87,17 @@ async def register_batch(
     if not records:
         return []
     results: dict[int, BatchItemResult] = {}
-    chunks = [
-        functools.partial(_prepare_chunk, records[start : start + BATCH_CHUNK], start, caller)
-        for start in range(0, len(records), BATCH_CHUNK)
-    ]
-    preparing = asyncio.ensure_future(asyncio.to_thread(chunks[0]))
+
+    def prepare(start: int) -> asyncio.Future[Chunk]:
+        chunk = records[start : start + BATCH_CHUNK]
+        return asyncio.ensure_future(asyncio.to_thread(_prepare_chunk, chunk, start, caller))
+
+    preparing = prepare(0)
     try:
-        for following in range(1, len(chunks) + 1):
+        for start in range(0, len(records), BATCH_CHUNK):
             chunk = await preparing
-            if following < len(chunks):
-                preparing = asyncio.ensure_future(asyncio.to_thread(chunks[following]))
+            if start + BATCH_CHUNK < len(records):
+                preparing = prepare(start + BATCH_CHUNK)
             for index, detail in chunk.failed.items():
                 results[index] = BatchItemResult(index=index, success=False, detail=detail)
             results.update(await _write_chunk(store, chunk))
