@@ -45,8 +45,9 @@ CALL (x, n) {
   MATCH (r:Record {id: said.record})
   // The record is new (or just retracted, on update): it asserts each node once.
   CREATE (r)-[a:ASSERTS]->(x)
-  // What this record itself says of the node, for exact per-record exports.
-  SET a.bundle = said.bundle, a.attrs = said.attrs, a.classes = said.classes
+  // What this record itself says of the node, for exact per-record exports (no `attrs`
+  // sent: the same as the row's).
+  SET a.bundle = said.bundle, a.attrs = coalesce(said.attrs, n.attrs), a.classes = said.classes
 }
 WITH n, fresh, kind, classes, attrs WHERE NOT fresh
 RETURN n.i AS i, kind, classes, CASE WHEN attrs = n.attrs THEN null ELSE attrs END AS attrs

@@ -21,7 +21,7 @@ from service.openlineage.mapping import (
     with_state,
 )
 from service.openlineage.models import Event, RunEvent
-from service.records.repository import RecordToWrite, write_new_records
+from service.records.repository import GraphRows, RecordToWrite, write_new_records
 from service.store import fetch
 
 
@@ -36,9 +36,9 @@ async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -
     """Events in one transaction: their graphs (inputs taken at the version current at the
     run's time), the names the Marquez reads use, and the runs' settled times and state.
     A fixed number of statements whatever the number of events (one read before the
-    writes, the record writer's, one to tag the nodes and read the runs' events, one to
-    settle the runs). Answers, per event, whether it was written (False: the same event was
-    recorded before, or earlier in this list)."""
+    writes, the record writer's, one to tag the nodes and settle the runs). Answers, per
+    event, whether it was written (False: the same event was recorded before, or earlier
+    in this list)."""
     requests = [
         {
             "key": i,
@@ -49,15 +49,18 @@ async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -
         for i, item in enumerate(items)
         if isinstance(item.event, RunEvent) and (datasets := unversioned_inputs(item.event))
     ]
-    known = await fetch(
-        tx,
-        "openlineage/before_write",
-        ids=[item.record.id for item in items],
-        requests=requests,
-    )
-    recorded = set(known[0]["recorded"])
+    known = (
+        await fetch(
+            tx,
+            "openlineage/before_write",
+            ids=[item.record.id for item in items],
+            runs=sorted({item.mapped.run for item in items if item.mapped.run}),
+            requests=requests,
+        )
+    )[0]
+    recorded = set(known["recorded"])
     current: dict[int, dict[str, str]] = {}
-    for row in known[0]["versions"]:
+    for row in known["versions"]:
         if row["version"]:
             current.setdefault(row["key"], {})[row["dataset"]] = row["version"]
     written: list[bool] = []
@@ -72,33 +75,49 @@ async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -
             records.append(replace(item.record, graph=mapped.graph))
             fresh.append(item)
     if records:
-        await write_new_records(tx, records)
+        rows = GraphRows.of(records)
+        await write_new_records(tx, records, rows)
         tags = list({tag.id: asdict(tag) for item in fresh for tag in item.mapped.tags}.values())
-        runs = sorted({item.mapped.run for item in fresh if item.mapped.run})
-        events = await fetch(
-            tx, "openlineage/tag_nodes_and_read_runs", tags=tags, now=time.time(), runs=runs
-        )
-        if events:
-            await settle_runs(tx, events)
+        runs = settled_runs(known["runs"], fresh, rows)
+        await fetch(tx, "openlineage/tag_and_settle", tags=tags, now=time.time(), runs=runs)
     return written
 
 
-async def settle_runs(tx: AsyncManagedTransaction, runs: list[dict[str, Any]]) -> None:
-    """Each run's times and state from all its recorded events (`id`, `attrs`, `events`)."""
-    rows = []
-    for run in runs:
-        settled = settle((kind, at) for kind, at in run["events"])
-        attributes = with_state(decode_attributes(run["attrs"]), settled.state)
-        rows.append(
+def settled_runs(
+    before: list[dict[str, Any]], fresh: list[EventToWrite], rows: GraphRows
+) -> list[dict[str, Any]]:
+    """Each run of the fresh events settled: times and state from all its events (those
+    recorded before, `before`'s `events`, and the fresh ones), its attributes as the write
+    leaves them (the attributes it had, `before`'s `attrs`, merged with the written row's,
+    as the record writer merges them) with the one settled state."""
+    events: dict[str, list[tuple[str, float]]] = {}
+    for item in fresh:
+        if item.mapped.run:
+            extra = item.record.extra
+            events.setdefault(item.mapped.run, []).append(
+                (extra["ol_event_type"], extra["ol_event_time"])
+            )
+    attrs: dict[str, str | None] = {}
+    for stored in before:
+        if stored["id"] in events:
+            events[stored["id"]] += [(kind, at) for kind, at in stored["events"] if kind]
+            attrs[stored["id"]] = stored["attrs"]
+    written = {row["id"]: row["attrs"] for row in rows.nodes if row["id"] in events}
+    settled_rows = []
+    for run, run_events in sorted(events.items()):
+        settled = settle(run_events)
+        attributes = decode_attributes(attrs.get(run))
+        attributes += [a for a in decode_attributes(written[run]) if a not in attributes]
+        settled_rows.append(
             {
-                "id": run["id"],
+                "id": run,
                 "start_time": settled.start_time,
                 "end_time": settled.end_time,
                 "state": settled.state,
-                "attrs": encode_attributes(attributes),
+                "attrs": encode_attributes(with_state(attributes, settled.state)),
             }
         )
-    await fetch(tx, "openlineage/settle_runs", rows=rows)
+    return settled_rows
 
 
 # ------------------------------------------------------------------ Marquez-shaped reads

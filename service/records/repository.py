@@ -156,6 +156,8 @@ class NodeWrite:
         if len(nodes) > 1:
             for node in nodes:
                 attributes += [a for a in node.attributes if a not in attributes]
+        # One record's attributes as it said them; several records', their union.
+        merged = encode_attributes(attributes) if len(nodes) > 1 else said[0]
         # First label and kind given, last time given: as the rows met the node one by one.
         return {
             "i": i,
@@ -168,13 +170,13 @@ class NodeWrite:
                 (n.start_time for n in reversed(nodes) if n.start_time is not None), None
             ),
             "end_time": next((n.end_time for n in reversed(nodes) if n.end_time is not None), None),
-            # One record's attributes as it said them; several records', their union.
-            "attrs": encode_attributes(attributes) if len(nodes) > 1 else said[0],
+            "attrs": merged,
             "asserts": [
                 {
                     "record": record_id,
                     "bundle": node.bundle,
-                    "attrs": attrs,
+                    # None: the same as the row's (merge_nodes takes those), not sent twice.
+                    "attrs": None if attrs == merged else attrs,
                     "classes": list(node.classes),
                 }
                 for (record_id, node), attrs in zip(self.assertions, said, strict=True)
@@ -282,8 +284,9 @@ async def write_graphs(
     maybe_there = [
         e for e in edges if not {e["source"], e["target"]} & created and e["key"] not in own_keys
     ]
-    taken = await _add_records_to_existing_edges(tx, maybe_there)
-    new_edges = [edge for edge in edges if edge["i"] not in taken]
+    await fetch_chunked(tx, "records/upsert_edges", "edges", maybe_there)
+    looked_for = {edge["i"] for edge in maybe_there}
+    new_edges = [edge for edge in edges if edge["i"] not in looked_for]
     await fetch_chunked(tx, "records/create_edges", "edges", new_edges)
     await check_unique_generation(tx, records, edges, created)
 
@@ -300,23 +303,6 @@ async def _merge_nodes(
             tx, "records/merge_nodes", records=records if start == 0 else [], nodes=chunk
         )
     return found
-
-
-async def _add_records_to_existing_edges(
-    tx: AsyncManagedTransaction, edges: list[dict[str, Any]]
-) -> set[int]:
-    """The rows of `edges` already in the graph (by row index), each given the write's
-    records. Read, then written, in two statements: one that reads a relation's records and
-    sets them plans with an Eager."""
-    found = await fetch_chunked(tx, "records/existing_edges", "edges", edges)
-    writing = {edge["i"]: edge["records"] for edge in edges}
-    updates = []
-    for row in found:
-        more = [record for record in writing[row["i"]] if record not in row["records"]]
-        if more:
-            updates.append({"element_id": row["element_id"], "records": row["records"] + more})
-    await fetch_chunked(tx, "records/set_edge_records", "rows", updates)
-    return {row["i"] for row in found}
 
 
 Met = list[tuple[dict[str, Any], dict[str, Any]]]  # (row written, the node before it)

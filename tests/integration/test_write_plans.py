@@ -14,12 +14,9 @@ import cypher
 # The statements a batch sends with a row per node or relation. Not here: merge_nodes, which
 # returns rows from a writing statement (Neo4j 5.26 puts an Eager before the results of any
 # such statement) and reads each node's state in the statement that MERGEs it (more Eagers);
-# the one-row statements.
-WRITES = [
-    "records/existing_edges",
-    "records/set_edge_records",
-    "records/create_edges",
-]
+# upsert_edges, which reads relations and writes them in one statement, for the few relations
+# that may be there already; the one-row statements.
+WRITES = ["records/create_edges"]
 
 
 def operators(plan: dict[str, Any]) -> list[str]:

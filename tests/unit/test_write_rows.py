@@ -5,7 +5,8 @@ import asyncio
 
 import pytest
 
-from graph_model import ACTIVITY, AGENT, ENTITY, Edge, Node, ProvGraph, Relation
+from graph_model import ACTIVITY, AGENT, ENTITY, PROV, Edge, Node, ProvGraph, Relation
+from prov_export.values import decode_attributes, encode_attributes
 from service.errors import Conflict
 from service.records.repository import (
     GraphRows,
@@ -115,3 +116,18 @@ def test_only_sources_of_relations_that_may_be_looked_up_are_locked() -> None:
     rows = GraphRows.of([run])
     locked = {row["id"] for row in rows.nodes if row["lock"]}
     assert locked == {"run-1", "out"}
+
+
+def test_what_a_record_says_is_sent_once_when_it_is_the_rows_own() -> None:
+    # merge_nodes stores the row's attributes on an ASSERTS link that is sent without any.
+    first = [(PROV["label"], "a")]
+    alone = node_writes([record("r1", Node("d", (ENTITY,), attributes=first))])[0].row(0)
+    assert alone["asserts"][0]["attrs"] is None and alone["attrs"] is not None
+    same = record("r2", Node("d", (ENTITY,), attributes=first))
+    other = record("r3", Node("d", (ENTITY,), attributes=[(PROV["label"], "b")]))
+    row = node_writes([same, other])[0].row(0)
+    assert [said["attrs"] for said in row["asserts"]] == [
+        encode_attributes(first),
+        encode_attributes([(PROV["label"], "b")]),
+    ]
+    assert decode_attributes(row["attrs"]) == [(PROV["label"], "a"), (PROV["label"], "b")]

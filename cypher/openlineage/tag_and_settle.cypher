@@ -1,8 +1,7 @@
 // After a group's graphs are written, in one round trip:
 // - what the Marquez-shaped reads find OpenLineage nodes by: type, namespace and name
 //   (index node_openlineage_namespace), and when OpenLineage first and last named them;
-// - every event recorded for each run of the group (its records assert the run's node), so
-//   the run's times and state can be worked out from all of them, in any arrival order.
+// - each run's settled times, state and attributes (worked out from all its events).
 CALL () {
   UNWIND $tags AS t
   MATCH (x:Node {id: t.id})
@@ -13,7 +12,7 @@ CALL () {
       x.ol_created_at = coalesce(x.ol_created_at, $now),
       x.ol_updated_at = $now
 }
-UNWIND $runs AS run
-MATCH (x:Node {id: run})<-[:ASSERTS]-(r:Record {kind: 'openlineage_event'})
-WHERE r.ol_run = run
-RETURN run AS id, x.attrs AS attrs, collect([r.ol_event_type, r.ol_event_time]) AS events
+UNWIND $runs AS row
+MATCH (x:Node {id: row.id})
+SET x.start_time = row.start_time, x.end_time = row.end_time, x.ol_state = row.state,
+    x.attrs = row.attrs
