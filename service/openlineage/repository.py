@@ -7,7 +7,7 @@ error, so they have no effects outside the transaction.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -77,7 +77,8 @@ async def write_events(tx: AsyncManagedTransaction, items: list[EventToWrite]) -
     if records:
         rows = GraphRows.of(records)
         await write_new_records(tx, records, rows)
-        tags = list({tag.id: asdict(tag) for item in fresh for tag in item.mapped.tags}.values())
+        # vars(), not asdict(): a tag holds only strings, and asdict deep-copies each one.
+        tags = list({tag.id: vars(tag) for item in fresh for tag in item.mapped.tags}.values())
         runs = settled_runs(known["runs"], fresh, rows)
         await fetch(tx, "openlineage/tag_and_settle", tags=tags, now=time.time(), runs=runs)
     return written
