@@ -84,9 +84,9 @@ FULL = Plan(
 )
 BATCH, IN_FLIGHT, CLIENTS = 1000, 2, 16
 # Each path's load before its clock starts, in seconds. Neo4j's JVM compiles (JIT) the code a
-# kind of write runs for about a minute of that load; measured sooner, a path pays for its
-# compilation (measured: the JIT took half of Neo4j's CPU in the first 40 s of OpenLineage
-# events, a tenth after two minutes).
+# kind of write runs for a minute or more of that load; measured sooner, a path pays for its
+# compilation (measured: the JIT took half of Neo4j's CPU 40 s into OpenLineage events,
+# under a third in the next two minutes, a twentieth after three).
 WARM_S = 90
 
 
