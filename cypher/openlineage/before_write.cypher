@@ -1,7 +1,7 @@
 // What a group of events needs before it is written, in one round trip:
 // - the OpenLineage write counter, incremented: its lock, held to the commit, makes the
-//   groups of every API process write one after another (README: OpenLineage throughput),
-//   so what is read here stays true until the group commits;
+//   groups of every API process write one after another (README: OpenLineage,
+//   `POST /api/v1/lineage`), so what is read here stays true until the group commits;
 // - which of the events are recorded already (a re-sent event writes nothing);
 // - each run of the group (`runs`) as it is now: its attributes and every event recorded
 //   for it, from which the run's times and state are worked out after the write;

@@ -21,7 +21,12 @@ from service.openlineage.mapping import (
     with_state,
 )
 from service.openlineage.models import Event, RunEvent
-from service.records.repository import GraphRows, RecordToWrite, write_new_records
+from service.records.repository import (
+    GraphRows,
+    RecordToWrite,
+    merged_attributes,
+    write_new_records,
+)
 from service.store import fetch
 
 
@@ -89,8 +94,8 @@ def settled_runs(
 ) -> list[dict[str, Any]]:
     """Each run of the fresh events settled: times and state from all its events (those
     recorded before, `before`'s `events`, and the fresh ones), its attributes as the write
-    leaves them (the attributes it had, `before`'s `attrs`, merged with the written row's,
-    as the record writer merges them) with the one settled state."""
+    leaves them (the attributes it had, `before`'s `attrs`, merged with the written row's
+    by the record writer's own `merged_attributes`) with the one settled state."""
     events: dict[str, list[tuple[str, float]]] = {}
     for item in fresh:
         if item.mapped.run:
@@ -107,8 +112,11 @@ def settled_runs(
     settled_rows = []
     for run, run_events in sorted(events.items()):
         settled = settle(run_events)
-        attributes = decode_attributes(attrs.get(run))
-        attributes += [a for a in decode_attributes(written[run]) if a not in attributes]
+        had = attrs.get(run)
+        # A node that had no attributes takes the row's as they are.
+        attributes = (
+            decode_attributes(written[run]) if had is None else merged_attributes(had, written[run])
+        )
         settled_rows.append(
             {
                 "id": run,

@@ -18,7 +18,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph_model import Node, ProvGraph, Relation, kinds_conflict
+from graph_model import Attributes, Node, ProvGraph, Relation, kinds_conflict
 from prov_export.values import decode_attributes, encode_attributes
 from service.auth import Caller, Role
 from service.errors import Conflict, Forbidden, NotFound
@@ -327,15 +327,20 @@ async def _already_registered(
     )
 
 
+def merged_attributes(stored: str, added: str) -> Attributes:
+    """A node's attributes once a row's are written to it: what it had, then the row's it
+    did not have."""
+    attributes = decode_attributes(stored)
+    return attributes + [a for a in decode_attributes(added) if a not in attributes]
+
+
 async def _merge_attributes(tx: AsyncManagedTransaction, existing: Met) -> None:
     merged: dict[str, str] = {}
     for row, before in existing:
         # No attrs: the node had none (it takes the row's) or the very same as the row.
         if before["attrs"] is None:
             continue
-        attributes = decode_attributes(before["attrs"])
-        attributes += [a for a in decode_attributes(row["attrs"]) if a not in attributes]
-        merged[row["id"]] = encode_attributes(attributes)
+        merged[row["id"]] = encode_attributes(merged_attributes(before["attrs"], row["attrs"]))
     if merged:
         rows = [{"id": node_id, "attrs": attrs} for node_id, attrs in merged.items()]
         await fetch_chunked(tx, "records/set_node_attributes", "rows", rows)
