@@ -173,7 +173,7 @@ def open_once(browser: Any, url: str) -> dict[str, float]:
 def layout_figures(url: str, api: httpx.Client) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import find_chromium
+    from tests.browser import launch
 
     params: dict[str, str | int] = {
         "id": ROOT_DATASET,
@@ -190,7 +190,7 @@ def layout_figures(url: str, api: httpx.Client) -> dict[str, Any]:
     lineage = answer.json()
     runs: list[dict[str, float]] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True)
+        browser = launch(playwright)
         for _ in range(REPEATS):
             runs.append(open_once(browser, url))
             print(f"layout run {len(runs)}: {runs[-1]}", flush=True)

@@ -22,7 +22,7 @@ from prov.model import ProvDocument
 from benchmarks.generate import stacked_diamonds
 from service.settings import Settings
 from tests import prov_documents
-from tests.browser import NoChromium, WatchedPage, find_chromium
+from tests.browser import NoChromium, WatchedPage, find_chromium, launch
 from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
@@ -33,11 +33,11 @@ TIMEOUT_MS = 60_000
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     try:
-        executable = find_chromium()
+        find_chromium()
     except NoChromium as error:
         pytest.fail(str(error), pytrace=False)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
