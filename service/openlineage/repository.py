@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from prov_export.values import decode_attributes, encode_attributes
+from prov_export.values import encode_attributes
 from service.openlineage.mapping import (
     Mapped,
     event_graph,
@@ -112,11 +112,7 @@ def settled_runs(
     settled_rows = []
     for run, run_events in sorted(events.items()):
         settled = settle(run_events)
-        had = attrs.get(run)
-        # A node that had no attributes takes the row's as they are.
-        attributes = (
-            decode_attributes(written[run]) if had is None else merged_attributes(had, written[run])
-        )
+        attributes = merged_attributes(attrs.get(run), written[run])
         settled_rows.append(
             {
                 "id": run,

@@ -327,9 +327,9 @@ async def _already_registered(
     )
 
 
-def merged_attributes(stored: str, added: str) -> Attributes:
-    """A node's attributes once a row's are written to it: what it had, then the row's it
-    did not have."""
+def merged_attributes(stored: str | None, added: str) -> Attributes:
+    """A node's attributes once a row's are written to it: what it had (None: nothing), then
+    the row's it did not have."""
     attributes = decode_attributes(stored)
     return attributes + [a for a in decode_attributes(added) if a not in attributes]
 

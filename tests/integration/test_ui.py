@@ -22,7 +22,7 @@ from prov.model import ProvDocument
 from benchmarks.generate import stacked_diamonds
 from service.settings import Settings
 from tests import prov_documents
-from tests.browser import NoChromium, WatchedPage, find_chromium, launch
+from tests.browser import NoChromium, WatchedPage, launch
 from tests.calls import register
 from tests.conftest import ServedApp
 from tests.payloads import model_run
@@ -32,12 +32,11 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    try:
-        find_chromium()
-    except NoChromium as error:
-        pytest.fail(str(error), pytrace=False)
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        try:
+            browser = launch(playwright)
+        except NoChromium as error:
+            pytest.fail(str(error), pytrace=False)
         yield browser
         browser.close()
 
